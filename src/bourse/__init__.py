@@ -1,0 +1,1 @@
+"""Bourse: a self-hostable stock exchange and brokerage platform."""

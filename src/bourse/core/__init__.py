@@ -1,0 +1,1 @@
+"""Trading core: order books, matching, stops, risk and the sequencer state machine. Pure and deterministic."""

@@ -1,0 +1,43 @@
+"""Rejection reason codes carried by rejection events.
+
+Every rejection names one code and a message that names the field and the value, for example
+``price 1234.57 is not a multiple of tick 0.05``. Codes are stable wire values; messages are
+for people.
+"""
+
+from enum import Enum
+
+
+class RejectReason(str, Enum):
+    # shape of the order
+    BAD_QUANTITY = "BAD_QUANTITY"
+    NOT_LOT_MULTIPLE = "NOT_LOT_MULTIPLE"
+    ABOVE_FREEZE_QUANTITY = "ABOVE_FREEZE_QUANTITY"
+    BAD_PRICE = "BAD_PRICE"
+    OFF_TICK = "OFF_TICK"
+    OUTSIDE_CIRCUIT = "OUTSIDE_CIRCUIT"
+    MISSING_TRIGGER = "MISSING_TRIGGER"
+    TRIGGER_WRONG_SIDE = "TRIGGER_WRONG_SIDE"
+    BAD_DISCLOSED_QUANTITY = "BAD_DISCLOSED_QUANTITY"
+    BAD_VALIDITY = "BAD_VALIDITY"
+    UNSUPPORTED = "UNSUPPORTED"
+    # market state
+    UNKNOWN_INSTRUMENT = "UNKNOWN_INSTRUMENT"
+    INSTRUMENT_HALTED = "INSTRUMENT_HALTED"
+    CANCEL_ONLY = "CANCEL_ONLY"
+    # account and risk
+    UNKNOWN_ACCOUNT = "UNKNOWN_ACCOUNT"
+    INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
+    INSUFFICIENT_HOLDINGS = "INSUFFICIENT_HOLDINGS"
+    MAX_OPEN_ORDERS = "MAX_OPEN_ORDERS"
+    MAX_ORDER_VALUE = "MAX_ORDER_VALUE"
+    RATE_LIMITED = "RATE_LIMITED"
+    # order lifecycle
+    ORDER_NOT_FOUND = "ORDER_NOT_FOUND"
+    ORDER_FINISHED = "ORDER_FINISHED"
+    NOTHING_TO_MODIFY = "NOTHING_TO_MODIFY"
+    # administration
+    BAD_AMOUNT = "BAD_AMOUNT"
+    DUPLICATE_ACCOUNT = "DUPLICATE_ACCOUNT"
+    DUPLICATE_INSTRUMENT = "DUPLICATE_INSTRUMENT"
+    BAD_INSTRUMENT = "BAD_INSTRUMENT"

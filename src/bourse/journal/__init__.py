@@ -1,0 +1,1 @@
+"""Command journal: framing, file log with group commit, snapshots and recovery."""
