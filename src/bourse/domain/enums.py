@@ -1,14 +1,14 @@
 """Trading vocabulary, spelled as Kite Connect v3 spells it on the wire."""
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     BUY = "BUY"
     SELL = "SELL"
 
 
-class OrderType(str, Enum):
+class OrderType(StrEnum):
     MARKET = "MARKET"
     LIMIT = "LIMIT"
     SL = "SL"
@@ -17,7 +17,7 @@ class OrderType(str, Enum):
     """Stop-market: rests off-book until the last price crosses the trigger, then a MARKET."""
 
 
-class Product(str, Enum):
+class Product(StrEnum):
     CNC = "CNC"
     """Cash and carry (delivery): buys pay in full, sells need holdings."""
     MIS = "MIS"
@@ -26,21 +26,21 @@ class Product(str, Enum):
     """Normal; for cash equities it behaves as CNC."""
 
 
-class Validity(str, Enum):
+class Validity(StrEnum):
     DAY = "DAY"
     IOC = "IOC"
     TTL = "TTL"
     """Good for ``validity_ttl`` minutes from acceptance."""
 
 
-class Variety(str, Enum):
+class Variety(StrEnum):
     REGULAR = "regular"
     ICEBERG = "iceberg"
     AMO = "amo"
     CO = "co"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     OPEN = "OPEN"
     COMPLETE = "COMPLETE"
     CANCELLED = "CANCELLED"
@@ -49,7 +49,7 @@ class OrderStatus(str, Enum):
     AMO_REQ_RECEIVED = "AMO REQ RECEIVED"
 
 
-class CancelReason(str, Enum):
+class CancelReason(StrEnum):
     USER = "USER"
     IOC_REMAINDER = "IOC_REMAINDER"
     MARKET_REMAINDER = "MARKET_REMAINDER"
@@ -60,6 +60,6 @@ class CancelReason(str, Enum):
     INSTRUMENT_DELISTED = "INSTRUMENT_DELISTED"
 
 
-class TradingStatus(str, Enum):
+class TradingStatus(StrEnum):
     ACTIVE = "ACTIVE"
     HALTED = "HALTED"

@@ -5,10 +5,10 @@ Every rejection names one code and a message that names the field and the value,
 for people.
 """
 
-from enum import Enum
+from enum import StrEnum
 
 
-class RejectReason(str, Enum):
+class RejectReason(StrEnum):
     # shape of the order
     BAD_QUANTITY = "BAD_QUANTITY"
     NOT_LOT_MULTIPLE = "NOT_LOT_MULTIPLE"

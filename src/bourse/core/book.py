@@ -1,0 +1,128 @@
+"""Limit order book of one instrument: price levels of FIFO queues with best-price tracking.
+
+Each side keeps a dict ``price -> Level`` and a heap of its prices for the best price. A level's
+queue is a deque in time priority; cancelling marks the order out of the book (``in_book``) and
+adjusts the level's totals in O(1), and dead entries are skipped when they reach the front or
+swept out when they outnumber the live ones. Heaps drop stale prices lazily, and a price is
+pushed only while it is not already in its heap, so heaps stay bounded by the band's width.
+"""
+
+from collections import deque
+from heapq import heappop, heappush
+
+from bourse.core.state import WorkingOrder
+from bourse.domain.types import Paise, Quantity
+
+MAX_DEPTH = 20
+
+
+class Level:
+    __slots__ = ("dead", "live", "price", "queue", "visible")
+
+    def __init__(self, price: Paise) -> None:
+        self.price = price
+        self.queue: deque[WorkingOrder] = deque()
+        self.visible = 0
+        self.live = 0
+        self.dead = 0
+
+    def front(self) -> WorkingOrder | None:
+        """The first live order, dropping dead entries ahead of it."""
+        queue = self.queue
+        while queue:
+            order = queue[0]
+            if order.in_book:
+                return order
+            queue.popleft()
+            self.dead -= 1
+        return None
+
+    def compact(self) -> None:
+        self.queue = deque(order for order in self.queue if order.in_book)
+        self.dead = 0
+
+
+class BookSide:
+    """One side of a book. ``sign`` is -1 for bids (so the heap yields the highest price)."""
+
+    __slots__ = ("heap", "in_heap", "levels", "sign")
+
+    def __init__(self, is_bid: bool) -> None:
+        self.sign = -1 if is_bid else 1
+        self.levels: dict[Paise, Level] = {}
+        self.heap: list[Paise] = []
+        self.in_heap: set[Paise] = set()
+
+    def best(self) -> Level | None:
+        heap = self.heap
+        levels = self.levels
+        while heap:
+            level = levels.get(heap[0] * self.sign)
+            if level is not None:
+                return level
+            self.in_heap.discard(heappop(heap) * self.sign)
+        return None
+
+    def add(self, order: WorkingOrder) -> Level:
+        price = order.price
+        level = self.levels.get(price)
+        if level is None:
+            level = self.levels[price] = Level(price)
+            if price not in self.in_heap:
+                self.in_heap.add(price)
+                heappush(self.heap, price * self.sign)
+        level.queue.append(order)
+        level.visible += order.visible_quantity
+        level.live += 1
+        order.in_book = True
+        return level
+
+    def remove(self, order: WorkingOrder) -> Level:
+        """Take a resting order out of its level (O(1)); drops the level when it empties."""
+        level = self.levels[order.price]
+        order.in_book = False
+        level.visible -= order.visible_quantity
+        level.live -= 1
+        if level.live == 0:
+            del self.levels[order.price]
+        else:
+            level.dead += 1
+            if level.dead > 16 and level.dead > 2 * level.live:
+                level.compact()
+        return level
+
+    def depth(self, levels: int) -> list[tuple[Paise, Quantity, int]]:
+        """Best ``levels`` levels as (price, visible quantity, order count), best first."""
+        prices = sorted(self.levels, reverse=self.sign < 0)[:levels]
+        return [(p, self.levels[p].visible, self.levels[p].live) for p in prices]
+
+    def total_visible(self) -> Quantity:
+        return sum(level.visible for level in self.levels.values())
+
+
+class OrderBook:
+    __slots__ = ("asks", "bids", "token")
+
+    def __init__(self, token: int) -> None:
+        self.token = token
+        self.bids = BookSide(is_bid=True)
+        self.asks = BookSide(is_bid=False)
+
+    def side_of(self, is_buy: bool) -> BookSide:
+        return self.bids if is_buy else self.asks
+
+    def best_bid(self) -> Paise | None:
+        level = self.bids.best()
+        return None if level is None else level.price
+
+    def best_ask(self) -> Paise | None:
+        level = self.asks.best()
+        return None if level is None else level.price
+
+    def resting_orders(self) -> list[WorkingOrder]:
+        """Every resting order, bids then asks, each side best price first in time priority."""
+        result: list[WorkingOrder] = []
+        for side in (self.bids, self.asks):
+            for price in sorted(side.levels, reverse=side.sign < 0):
+                result.extend(order for order in side.levels[price].queue if order.in_book)
+        return result

@@ -1,0 +1,639 @@
+"""The trading core: one deterministic state machine, ``apply(command, ts_ns) -> events``.
+
+Risk checks, matching and settlement happen in one step per command, so there is no window for
+a double spend. The core never reads the clock or randomness: time arrives with the command from
+the journal. Replaying the same journal therefore rebuilds the same state and the same events.
+
+Pipeline of a PlaceOrder (exchange-core's stages, in one thread):
+expire due TTL orders -> validate -> block cash/shares -> match -> settle fills -> rest or
+cancel the remainder -> release triggered stops (cascading) -> report touched book levels.
+"""
+
+from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import Any
+
+from bourse.core import administration, checkpoint, modification
+from bourse.core.book import OrderBook
+from bourse.core.config import CoreConfig
+from bourse.core.risk import cash_needed, protection_price, shares_needed
+from bourse.core.settlement import Totals, settle_fill
+from bourse.core.snapshot import decode_snapshot, encode_snapshot, hash_state
+from bourse.core.state import Account, InstrumentState, WorkingOrder
+from bourse.core.stops import StopBook
+from bourse.core.validation import (
+    Problem,
+    check_disclosed,
+    check_prices,
+    check_quantity,
+    check_validity,
+)
+from bourse.domain import commands as cmd
+from bourse.domain import events as ev
+from bourse.domain.charges import ChargeSchedule
+from bourse.domain.enums import (
+    CancelReason,
+    OrderStatus,
+    OrderType,
+    Side,
+    TradingStatus,
+    Validity,
+    Variety,
+)
+from bourse.domain.errors import RejectReason
+from bourse.domain.money import format_rupees
+from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise
+
+NS_PER_SECOND = 1_000_000_000
+NS_PER_MINUTE = 60 * NS_PER_SECOND
+
+_OPEN = OrderStatus.OPEN
+_TRIGGER_PENDING = OrderStatus.TRIGGER_PENDING
+_BUY = Side.BUY
+_SELL = Side.SELL
+_STOP_TYPES = (OrderType.SL, OrderType.SL_M)
+
+
+class TradingCore:
+    """Order books, stop books, accounts and reservations of the whole market."""
+
+    def __init__(self, config: CoreConfig | None = None) -> None:
+        self.config = config or CoreConfig()
+        self.schedule: ChargeSchedule = self.config.schedule()
+        self.command_seq = 0
+        self.event_seq = 0
+        self.next_order_id: OrderId = 1
+        self.next_trade_id = 1
+        self.cancel_only = False
+        self.instruments: dict[InstrumentToken, InstrumentState] = {}
+        self.books: dict[InstrumentToken, OrderBook] = {}
+        self.stops: dict[InstrumentToken, StopBook] = {}
+        self.accounts: dict[AccountId, Account] = {}
+        self.orders: dict[OrderId, WorkingOrder] = {}
+        self.totals = Totals()
+        self._expiries: list[tuple[int, OrderId]] = []
+        self._ts = 0
+        self._events: list[ev.Event] = []
+        self._touched: dict[tuple[InstrumentToken, bool, Paise], None] = {}
+        self._sweeps: dict[InstrumentToken, list[Paise]] = {}
+        self._handlers: dict[type[cmd.Command], Callable[[Any], None]] = {
+            cmd.PlaceOrder: self._place,
+            cmd.CancelOrder: self._cancel_command,
+            cmd.ModifyOrder: self._modify,
+            cmd.Deposit: self._deposit,
+            cmd.Withdraw: self._withdraw,
+            cmd.DepositHoldings: self._deposit_holdings,
+            cmd.OpenAccount: self._open_account,
+            cmd.SetAccountLimits: self._set_limits,
+            cmd.ListInstrument: self._list_instrument,
+            cmd.HaltInstrument: self._halt,
+            cmd.ResumeInstrument: self._resume,
+            cmd.SetCancelOnly: self._set_cancel_only,
+            cmd.ClockTick: self._clock_tick,
+            cmd.CloseSession: self._close_session,
+        }
+
+    # --- entry point -------------------------------------------------------------------------
+
+    def apply(self, command: cmd.Command, ts_ns: int) -> list[ev.Event]:
+        """Apply one journaled command stamped with ``ts_ns``; return its events in order."""
+        self.command_seq += 1
+        self._ts = ts_ns
+        events: list[ev.Event] = []
+        self._events = events
+        if self._expiries and self._expiries[0][0] <= ts_ns:
+            self._expire_due(ts_ns)
+        self._handlers[type(command)](command)
+        if self._touched:
+            self._report_book_changes()
+        return events
+
+    def _next_event(self) -> int:
+        self.event_seq += 1
+        return self.event_seq
+
+    # --- queries (read-only, for the gateway and tests) --------------------------------------
+
+    def depth(
+        self, token: InstrumentToken, levels: int = 5
+    ) -> tuple[list[tuple[Paise, int, int]], list[tuple[Paise, int, int]]]:
+        """(bids, asks) as (price, visible quantity, orders), best first."""
+        book = self.books[token]
+        return book.bids.depth(levels), book.asks.depth(levels)
+
+    def last_price(self, token: InstrumentToken) -> Paise:
+        return self.instruments[token].last_price
+
+    # --- snapshots ---------------------------------------------------------------------------
+
+    def snapshot(self) -> bytes:
+        """The whole state, counters included, as canonical bytes."""
+        return encode_snapshot(checkpoint.capture_snapshot(self))
+
+    @classmethod
+    def restore(cls, data: bytes) -> "TradingCore":
+        core = cls(decode_snapshot(data).state.config)
+        checkpoint.restore_core(core, data)
+        return core
+
+    def state_hash(self) -> str:
+        """SHA-256 over the business state (stream counters excluded), hex."""
+        return hash_state(checkpoint.capture_state(self))
+
+    # --- orders: place -----------------------------------------------------------------------
+
+    def _reject_place(self, command: cmd.PlaceOrder, problem: Problem) -> None:
+        self._events.append(
+            ev.OrderRejected(
+                seq=self._next_event(),
+                command_seq=self.command_seq,
+                ts_ns=self._ts,
+                account=command.account,
+                token=command.token,
+                side=command.side,
+                order_type=command.order_type,
+                product=command.product,
+                quantity=command.quantity,
+                price=command.price,
+                trigger_price=command.trigger_price,
+                client_order_id=command.client_order_id,
+                tag=command.tag,
+                reason=problem[0],
+                message=problem[1],
+            )
+        )
+
+    def _check_place(self, c: cmd.PlaceOrder) -> Problem | None:
+        if c.variety is Variety.AMO or c.variety is Variety.CO:
+            return RejectReason.UNSUPPORTED, f"variety {c.variety.value} is not supported"
+        if c.variety is Variety.ICEBERG and c.disclosed_quantity <= 0:
+            return (
+                RejectReason.BAD_DISCLOSED_QUANTITY,
+                "iceberg orders need a positive disclosed_quantity",
+            )
+        account = self.accounts.get(c.account)
+        if account is None:
+            return RejectReason.UNKNOWN_ACCOUNT, f"account {c.account} does not exist"
+        state = self.instruments.get(c.token)
+        if state is None:
+            return RejectReason.UNKNOWN_INSTRUMENT, f"instrument {c.token} does not exist"
+        if self.cancel_only:
+            return RejectReason.CANCEL_ONLY, "the market accepts cancellations only"
+        if state.status is TradingStatus.HALTED:
+            return (
+                RejectReason.INSTRUMENT_HALTED,
+                f"instrument {state.instrument.tradingsymbol} is halted",
+            )
+        return (
+            check_quantity(state, c.quantity)
+            or check_disclosed(state, c.order_type, c.quantity, c.disclosed_quantity)
+            or check_validity(c.validity, c.validity_ttl)
+            or check_prices(
+                state, c.side, c.order_type, c.price, c.trigger_price, check_trigger_side=True
+            )
+            or self._check_limits(account)
+        )
+
+    def _check_limits(self, account: Account) -> Problem | None:
+        limits = account.limits
+        if account.open_orders >= limits.max_open_orders:
+            return (
+                RejectReason.MAX_OPEN_ORDERS,
+                f"account {account.account_id} already has {account.open_orders} open orders "
+                f"(limit {limits.max_open_orders})",
+            )
+        second = self._ts // NS_PER_SECOND
+        if account.rate_second == second and account.rate_count >= limits.max_orders_per_second:
+            return (
+                RejectReason.RATE_LIMITED,
+                f"account {account.account_id} placed {account.rate_count} orders this second "
+                f"(limit {limits.max_orders_per_second})",
+            )
+        return None
+
+    def _working_price(
+        self, state: InstrumentState, c_type: OrderType, side: Side, price: Paise, trigger: Paise
+    ) -> Paise:
+        """The order's limit: its price, or for MARKET/SL-M the protection cap."""
+        if c_type is OrderType.MARKET or c_type is OrderType.SL_M:
+            reference = state.last_price if c_type is OrderType.MARKET else trigger
+            return protection_price(
+                side is _BUY,
+                reference,
+                self.config.market_protection_bp,
+                state.instrument.tick_size,
+                state.lower_circuit,
+                state.upper_circuit,
+            )
+        return price
+
+    def _check_order_value(self, account: Account, order: WorkingOrder) -> Problem | None:
+        value = order.quantity * order.price
+        if value > account.limits.max_order_value:
+            return (
+                RejectReason.MAX_ORDER_VALUE,
+                f"order value {format_rupees(value)} is above the limit "
+                f"{format_rupees(account.limits.max_order_value)}",
+            )
+        return None
+
+    def _check_funds(
+        self, account: Account, order: WorkingOrder, held_cash: Paise, held_shares: int
+    ) -> tuple[Problem | None, Paise, int]:
+        """Cash and shares the order must block beyond what it holds already."""
+        state = self.instruments[order.token]
+        cash = cash_needed(
+            order,
+            self.schedule,
+            state.leverage,
+            state.lower_circuit,
+            state.upper_circuit,
+        )
+        extra_cash = cash - held_cash
+        if extra_cash > account.cash_available:
+            return (
+                (
+                    RejectReason.INSUFFICIENT_FUNDS,
+                    f"order needs {format_rupees(extra_cash)} but account {account.account_id} "
+                    f"has {format_rupees(account.cash_available)} available",
+                ),
+                0,
+                0,
+            )
+        extra_shares = shares_needed(order) - held_shares
+        if extra_shares > 0:
+            holding = account.holdings.get(order.token)
+            available = 0 if holding is None else holding.available
+            if extra_shares > available:
+                return (
+                    (
+                        RejectReason.INSUFFICIENT_HOLDINGS,
+                        f"sell of {extra_shares} needs holdings but account "
+                        f"{account.account_id} has {available} available",
+                    ),
+                    0,
+                    0,
+                )
+        return None, extra_cash, extra_shares
+
+    def _block(self, account: Account, order: WorkingOrder, cash: Paise, shares: int) -> None:
+        if cash:
+            account.cash_available -= cash
+            account.cash_blocked += cash
+            order.blocked_cash += cash
+        if shares:
+            holding = account.holding(order.token)
+            holding.available -= shares
+            holding.blocked += shares
+            order.blocked_quantity += shares
+
+    def _place(self, c: cmd.PlaceOrder) -> None:
+        problem = self._check_place(c)
+        if problem is not None:
+            self._reject_place(c, problem)
+            return
+        account = self.accounts[c.account]
+        state = self.instruments[c.token]
+        ts = self._ts
+        order = WorkingOrder(
+            order_id=self.next_order_id,
+            account=c.account,
+            token=c.token,
+            side=c.side,
+            order_type=c.order_type,
+            product=c.product,
+            validity=c.validity,
+            variety=c.variety.value,
+            quantity=c.quantity,
+            price=self._working_price(state, c.order_type, c.side, c.price, c.trigger_price),
+            trigger_price=c.trigger_price,
+            disclosed_quantity=c.disclosed_quantity,
+            expires_at_ns=ts + c.validity_ttl * NS_PER_MINUTE if c.validity_ttl else 0,
+            client_order_id=c.client_order_id,
+            tag=c.tag,
+        )
+        problem = self._check_order_value(account, order)
+        if problem is None:
+            problem, cash, shares = self._check_funds(account, order, 0, 0)
+        if problem is not None:
+            self._reject_place(c, problem)
+            return
+        # Accepted: from here on the command changes state.
+        self.next_order_id += 1
+        self._block(account, order, cash, shares)
+        account.open_orders += 1
+        second = ts // NS_PER_SECOND
+        if account.rate_second == second:
+            account.rate_count += 1
+        else:
+            account.rate_second = second
+            account.rate_count = 1
+        self.orders[order.order_id] = order
+        if order.expires_at_ns:
+            heappush(self._expiries, (order.expires_at_ns, order.order_id))
+        is_stop = c.order_type is OrderType.SL or c.order_type is OrderType.SL_M
+        if is_stop:
+            order.status = _TRIGGER_PENDING
+        self._events.append(
+            ev.OrderAccepted(
+                seq=self._next_event(),
+                command_seq=self.command_seq,
+                ts_ns=ts,
+                order_id=order.order_id,
+                account=order.account,
+                token=order.token,
+                side=order.side,
+                order_type=order.order_type,
+                product=order.product,
+                validity=order.validity,
+                variety=c.variety,
+                quantity=order.quantity,
+                price=order.price,
+                trigger_price=order.trigger_price,
+                disclosed_quantity=order.disclosed_quantity,
+                expires_at_ns=order.expires_at_ns,
+                status=order.status,
+                blocked_cash=order.blocked_cash,
+                blocked_quantity=order.blocked_quantity,
+                client_order_id=order.client_order_id,
+                tag=order.tag,
+            )
+        )
+        if is_stop:
+            self.stops[order.token].add(order)
+            return
+        self._execute(order)
+        if self._sweeps:
+            self._release_triggered(order.token)
+
+    # --- matching ------------------------------------------------------------------------------
+
+    def _execute(self, order: WorkingOrder) -> None:
+        """Match an incoming (or re-entering) order, then rest or cancel what is left."""
+        book = self.books[order.token]
+        self._match(order, book)
+        if order.filled_quantity == order.quantity:
+            self._finish(order, OrderStatus.COMPLETE)
+        elif order.is_market:
+            self._cancel(order, CancelReason.MARKET_REMAINDER)
+        elif order.validity is Validity.IOC:
+            self._cancel(order, CancelReason.IOC_REMAINDER)
+        else:
+            order.visible_quantity = order.next_peak()
+            book.side_of(order.is_buy).add(order)
+            self._touched[(order.token, order.is_buy, order.price)] = None
+
+    def _match(self, order: WorkingOrder, book: OrderBook) -> None:
+        is_buy = order.is_buy
+        opposite = book.asks if is_buy else book.bids
+        limit = order.price
+        while order.filled_quantity < order.quantity:
+            level = opposite.best()
+            if level is None:
+                return
+            price = level.price
+            if (price > limit) if is_buy else (price < limit):
+                return
+            resting = level.front()
+            assert resting is not None  # a level in the dict always has a live order
+            if resting.account == order.account:
+                # Self-trade prevention: the resting order gives way.
+                self._cancel(resting, CancelReason.SELF_TRADE)
+                continue
+            leaves = order.quantity - order.filled_quantity
+            visible = resting.visible_quantity
+            quantity = leaves if leaves < visible else visible
+            self._trade(order, resting, quantity, price)
+            resting.visible_quantity = visible - quantity
+            level.visible -= quantity
+            self._touched[(order.token, not is_buy, price)] = None
+            if resting.filled_quantity == resting.quantity:
+                level.queue.popleft()
+                resting.in_book = False
+                level.live -= 1
+                if level.live == 0:
+                    del opposite.levels[price]
+                self._finish(resting, OrderStatus.COMPLETE)
+            elif resting.visible_quantity == 0:
+                # Iceberg: the next slice is shown and queues behind everyone at the level.
+                level.queue.popleft()
+                peak = resting.next_peak()
+                resting.visible_quantity = peak
+                level.visible += peak
+                level.queue.append(resting)
+
+    def _trade(
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
+    ) -> None:
+        token = aggressor.token
+        state = self.instruments[token]
+        buy, sell = (aggressor, resting) if aggressor.is_buy else (resting, aggressor)
+        leverage = state.leverage
+        lower = state.lower_circuit
+        upper = state.upper_circuit
+        totals = self.totals
+        buy_charges = settle_fill(
+            self.accounts[buy.account],
+            buy,
+            quantity,
+            price,
+            self.schedule,
+            leverage,
+            lower,
+            upper,
+            totals,
+        )
+        sell_charges = settle_fill(
+            self.accounts[sell.account],
+            sell,
+            quantity,
+            price,
+            self.schedule,
+            leverage,
+            lower,
+            upper,
+            totals,
+        )
+        state.last_price = price
+        sweep = self._sweeps.get(token)
+        if sweep is None:
+            self._sweeps[token] = [price, price]
+        elif price < sweep[0]:
+            sweep[0] = price
+        elif price > sweep[1]:
+            sweep[1] = price
+        trade_id = self.next_trade_id
+        self.next_trade_id = trade_id + 1
+        self._events.append(
+            ev.TradeExecuted(
+                seq=self._next_event(),
+                command_seq=self.command_seq,
+                ts_ns=self._ts,
+                trade_id=trade_id,
+                token=token,
+                price=price,
+                quantity=quantity,
+                aggressor=aggressor.side,
+                buy_order_id=buy.order_id,
+                sell_order_id=sell.order_id,
+                buy_account=buy.account,
+                sell_account=sell.account,
+                buy_filled_quantity=buy.filled_quantity,
+                sell_filled_quantity=sell.filled_quantity,
+                buy_pending_quantity=buy.quantity - buy.filled_quantity,
+                sell_pending_quantity=sell.quantity - sell.filled_quantity,
+                buy_charges=buy_charges,
+                sell_charges=sell_charges,
+            )
+        )
+
+    def _release_triggered(self, token: InstrumentToken) -> None:
+        """Release stops crossed by this command's trades, round after round, until quiet."""
+        stops = self.stops[token]
+        state = self.instruments[token]
+        while True:
+            sweep = self._sweeps.pop(token, None)
+            if sweep is None:
+                break
+            for order in stops.triggered(sweep[0], sweep[1]):
+                order.status = _OPEN
+                self._events.append(
+                    ev.OrderTriggered(
+                        seq=self._next_event(),
+                        command_seq=self.command_seq,
+                        ts_ns=self._ts,
+                        order_id=order.order_id,
+                        account=order.account,
+                        token=token,
+                        last_price=state.last_price,
+                    )
+                )
+                self._execute(order)
+        self._sweeps.clear()
+
+    # --- finishing orders ------------------------------------------------------------------------
+
+    def _finish(self, order: WorkingOrder, status: OrderStatus) -> None:
+        """Release whatever the order still blocks (exactly once) and forget it."""
+        account = self.accounts[order.account]
+        cash = order.blocked_cash
+        if cash:
+            account.cash_blocked -= cash
+            account.cash_available += cash
+            order.blocked_cash = 0
+        shares = order.blocked_quantity
+        if shares:
+            holding = account.holdings[order.token]
+            holding.blocked -= shares
+            holding.available += shares
+            order.blocked_quantity = 0
+        account.open_orders -= 1
+        del self.orders[order.order_id]
+        order.status = status
+
+    def _cancel(self, order: WorkingOrder, reason: CancelReason) -> None:
+        if order.in_book:
+            self.books[order.token].side_of(order.is_buy).remove(order)
+            self._touched[(order.token, order.is_buy, order.price)] = None
+        elif order.status is _TRIGGER_PENDING:
+            self.stops[order.token].remove(order)
+        released_cash = order.blocked_cash
+        released_quantity = order.blocked_quantity
+        self._finish(order, OrderStatus.CANCELLED)
+        self._events.append(
+            ev.OrderCancelled(
+                seq=self._next_event(),
+                command_seq=self.command_seq,
+                ts_ns=self._ts,
+                order_id=order.order_id,
+                account=order.account,
+                token=order.token,
+                reason=reason,
+                cancelled_quantity=order.quantity - order.filled_quantity,
+                filled_quantity=order.filled_quantity,
+                released_cash=released_cash,
+                released_quantity=released_quantity,
+            )
+        )
+
+    def _find_own_order(self, account: AccountId, order_id: OrderId) -> WorkingOrder | Problem:
+        order = self.orders.get(order_id)
+        if order is not None and order.account == account:
+            return order
+        if order is None and 0 < order_id < self.next_order_id:
+            return (
+                RejectReason.ORDER_FINISHED,
+                f"order {order_id} is no longer open (complete, cancelled or expired)",
+            )
+        # Another account's open order is reported exactly like one that never existed.
+        return RejectReason.ORDER_NOT_FOUND, f"order {order_id} not found for account {account}"
+
+    def _cancel_command(self, c: cmd.CancelOrder) -> None:
+        found = self._find_own_order(c.account, c.order_id)
+        if isinstance(found, tuple):
+            self._events.append(
+                ev.CancelRejected(
+                    seq=self._next_event(),
+                    command_seq=self.command_seq,
+                    ts_ns=self._ts,
+                    order_id=c.order_id,
+                    account=c.account,
+                    reason=found[0],
+                    message=found[1],
+                )
+            )
+            return
+        self._cancel(found, CancelReason.USER)
+
+    def _expire_due(self, ts: int) -> None:
+        expiries = self._expiries
+        while expiries and expiries[0][0] <= ts:
+            expires_at, order_id = heappop(expiries)
+            order = self.orders.get(order_id)
+            if order is not None and order.expires_at_ns == expires_at:
+                self._cancel(order, CancelReason.EXPIRED)
+
+    def _clock_tick(self, c: cmd.ClockTick) -> None:
+        """Nothing to do: expiries due at this time already ran in ``apply``."""
+
+    def _close_session(self, c: cmd.CloseSession) -> None:
+        for order_id in sorted(self.orders):
+            self._cancel(self.orders[order_id], CancelReason.EXPIRED)
+        self._expiries.clear()
+
+    # --- book change reporting --------------------------------------------------------------------
+
+    def _report_book_changes(self) -> None:
+        touched = self._touched
+        self._touched = {}
+        if not self.config.book_events:
+            return
+        events = self._events
+        for token, is_buy, price in touched:
+            side = self.books[token].side_of(is_buy)
+            level = side.levels.get(price)
+            events.append(
+                ev.BookChanged(
+                    seq=self._next_event(),
+                    command_seq=self.command_seq,
+                    ts_ns=self._ts,
+                    token=token,
+                    side=_BUY if is_buy else _SELL,
+                    price=price,
+                    quantity=0 if level is None else level.visible,
+                    orders=0 if level is None else level.live,
+                )
+            )
+
+    # Administration, funds and modification live in their own modules to keep this one about
+    # the order path; they are bound here as methods.
+    _list_instrument = administration.list_instrument
+    _halt = administration.halt
+    _resume = administration.resume
+    _set_cancel_only = administration.set_cancel_only
+    _open_account = administration.open_account
+    _set_limits = administration.set_limits
+    _deposit = administration.deposit
+    _withdraw = administration.withdraw
+    _deposit_holdings = administration.deposit_holdings
+    _modify = modification.modify

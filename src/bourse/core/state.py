@@ -1,0 +1,200 @@
+"""Mutable state objects of the core: working orders, accounts, positions, instruments.
+
+Plain classes with ``__slots__``: they are touched on every command, so attribute access must be
+cheap. Only the core mutates them; everything outside sees events and snapshots.
+"""
+
+from bourse.domain.commands import AccountLimits
+from bourse.domain.enums import OrderStatus, OrderType, Product, Side, TradingStatus, Validity
+from bourse.domain.instrument import Instrument
+from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise, Quantity
+
+
+class WorkingOrder:
+    """An order that is open or trigger-pending; dropped from the core when it finishes."""
+
+    __slots__ = (
+        "account",
+        "blocked_cash",
+        "blocked_quantity",
+        "charges_paid",
+        "client_order_id",
+        "disclosed_quantity",
+        "expires_at_ns",
+        "filled_quantity",
+        "filled_value",
+        "in_book",
+        "is_buy",
+        "margin_filled_quantity",
+        "margin_filled_value",
+        "order_id",
+        "order_type",
+        "price",
+        "product",
+        "quantity",
+        "side",
+        "status",
+        "tag",
+        "token",
+        "trigger_price",
+        "validity",
+        "variety",
+        "visible_quantity",
+    )
+
+    def __init__(
+        self,
+        *,
+        order_id: OrderId,
+        account: AccountId,
+        token: InstrumentToken,
+        side: Side,
+        order_type: OrderType,
+        product: Product,
+        validity: Validity,
+        variety: str,
+        quantity: Quantity,
+        price: Paise,
+        trigger_price: Paise,
+        disclosed_quantity: Quantity,
+        expires_at_ns: int,
+        client_order_id: str,
+        tag: str,
+    ) -> None:
+        self.order_id = order_id
+        self.account = account
+        self.token = token
+        self.side = side
+        self.is_buy = side is Side.BUY
+        self.order_type = order_type
+        self.product = product
+        self.validity = validity
+        self.variety = variety
+        self.quantity = quantity
+        # LIMIT/SL: the limit. MARKET/SL-M: the market-protection cap fixed at acceptance.
+        self.price = price
+        self.trigger_price = trigger_price
+        self.disclosed_quantity = disclosed_quantity
+        self.expires_at_ns = expires_at_ns
+        self.client_order_id = client_order_id
+        self.tag = tag
+        self.status = OrderStatus.OPEN
+        self.filled_quantity = 0
+        self.filled_value = 0
+        self.charges_paid = 0
+        self.blocked_cash = 0
+        self.blocked_quantity = 0
+        # MIS: quantity and value filled that opened (not reduced) a position; margin is
+        # consumed as a function of these cumulative totals.
+        self.margin_filled_quantity = 0
+        self.margin_filled_value = 0
+        self.visible_quantity = 0
+        self.in_book = False
+
+    @property
+    def pending_quantity(self) -> Quantity:
+        return self.quantity - self.filled_quantity
+
+    @property
+    def is_market(self) -> bool:
+        return self.order_type is OrderType.MARKET or self.order_type is OrderType.SL_M
+
+    def next_peak(self) -> Quantity:
+        """The quantity shown in the book: the disclosed slice of an iceberg, else everything."""
+        leaves = self.quantity - self.filled_quantity
+        if self.disclosed_quantity and self.disclosed_quantity < leaves:
+            return self.disclosed_quantity
+        return leaves
+
+
+class Position:
+    """Day position of one account in one instrument and product.
+
+    ``cost`` is the basis of the open ``net_quantity`` (always >= 0, in paise); realized P&L is
+    booked when a fill reduces the position. For MIS, ``margin`` is the cash held against the
+    open position (part of the account's blocked cash).
+    """
+
+    __slots__ = (
+        "buy_quantity",
+        "buy_value",
+        "cost",
+        "margin",
+        "net_quantity",
+        "realized_pnl",
+        "sell_quantity",
+        "sell_value",
+    )
+
+    def __init__(self) -> None:
+        self.net_quantity = 0
+        self.cost = 0
+        self.margin = 0
+        self.realized_pnl = 0
+        self.buy_quantity = 0
+        self.buy_value = 0
+        self.sell_quantity = 0
+        self.sell_value = 0
+
+
+class Holding:
+    __slots__ = ("available", "blocked", "cost")
+
+    def __init__(self, available: Quantity = 0, blocked: Quantity = 0, cost: Paise = 0) -> None:
+        self.available = available
+        self.blocked = blocked
+        self.cost = cost
+
+
+class Account:
+    __slots__ = (
+        "account_id",
+        "cash_available",
+        "cash_blocked",
+        "holdings",
+        "limits",
+        "open_orders",
+        "positions",
+        "rate_count",
+        "rate_second",
+    )
+
+    def __init__(self, account_id: AccountId, limits: AccountLimits) -> None:
+        self.account_id = account_id
+        self.limits = limits
+        self.cash_available = 0
+        self.cash_blocked = 0
+        self.holdings: dict[InstrumentToken, Holding] = {}
+        self.positions: dict[tuple[InstrumentToken, Product], Position] = {}
+        self.open_orders = 0
+        # Orders accepted in the current second of command time, for the per-second limit.
+        self.rate_second = -1
+        self.rate_count = 0
+
+    def holding(self, token: InstrumentToken) -> Holding:
+        holding = self.holdings.get(token)
+        if holding is None:
+            holding = self.holdings[token] = Holding()
+        return holding
+
+    def position(self, token: InstrumentToken, product: Product) -> Position:
+        key = (token, product)
+        position = self.positions.get(key)
+        if position is None:
+            position = self.positions[key] = Position()
+        return position
+
+
+class InstrumentState:
+    """An instrument plus what changes during the day: status and last traded price."""
+
+    __slots__ = ("instrument", "last_price", "leverage", "lower_circuit", "status", "upper_circuit")
+
+    def __init__(self, instrument: Instrument, leverage: int) -> None:
+        self.instrument = instrument
+        self.status = TradingStatus.ACTIVE
+        # Before the first trade the reference price (previous close) stands in for the LTP.
+        self.last_price = instrument.reference_price
+        self.upper_circuit = instrument.upper_circuit
+        self.lower_circuit = instrument.lower_circuit
+        self.leverage = leverage
