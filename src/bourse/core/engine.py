@@ -42,6 +42,7 @@ from bourse.domain.enums import (
 )
 from bourse.domain.errors import RejectReason
 from bourse.domain.money import format_rupees
+from bourse.domain.orders import ALLOWED_TRANSITIONS
 from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise
 
 NS_PER_SECOND = 1_000_000_000
@@ -515,6 +516,8 @@ class TradingCore:
 
     def _finish(self, order: WorkingOrder, status: OrderStatus) -> None:
         """Release whatever the order still blocks (exactly once) and forget it."""
+        if status not in ALLOWED_TRANSITIONS[order.status]:
+            raise AssertionError(f"order {order.order_id}: {order.status} -> {status} is illegal")
         account = self.accounts[order.account]
         cash = order.blocked_cash
         if cash:
@@ -626,14 +629,34 @@ class TradingCore:
             )
 
     # Administration, funds and modification live in their own modules to keep this one about
-    # the order path; they are bound here as methods.
-    _list_instrument = administration.list_instrument
-    _halt = administration.halt
-    _resume = administration.resume
-    _set_cancel_only = administration.set_cancel_only
-    _open_account = administration.open_account
-    _set_limits = administration.set_limits
-    _deposit = administration.deposit
-    _withdraw = administration.withdraw
-    _deposit_holdings = administration.deposit_holdings
-    _modify = modification.modify
+    # the order path; these thin methods hand over to them.
+
+    def _list_instrument(self, c: cmd.ListInstrument) -> None:
+        administration.list_instrument(self, c)
+
+    def _halt(self, c: cmd.HaltInstrument) -> None:
+        administration.halt(self, c)
+
+    def _resume(self, c: cmd.ResumeInstrument) -> None:
+        administration.resume(self, c)
+
+    def _set_cancel_only(self, c: cmd.SetCancelOnly) -> None:
+        administration.set_cancel_only(self, c)
+
+    def _open_account(self, c: cmd.OpenAccount) -> None:
+        administration.open_account(self, c)
+
+    def _set_limits(self, c: cmd.SetAccountLimits) -> None:
+        administration.set_limits(self, c)
+
+    def _deposit(self, c: cmd.Deposit) -> None:
+        administration.deposit(self, c)
+
+    def _withdraw(self, c: cmd.Withdraw) -> None:
+        administration.withdraw(self, c)
+
+    def _deposit_holdings(self, c: cmd.DepositHoldings) -> None:
+        administration.deposit_holdings(self, c)
+
+    def _modify(self, c: cmd.ModifyOrder) -> None:
+        modification.modify(self, c)

@@ -167,6 +167,8 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
                 order.visible_quantity = leaves
         else:
             book_side.remove(order)
+            order = order.requeue_copy()
+            core.orders[order.order_id] = order
     order.order_type = new_type
     order.quantity = new_quantity
     order.price = working_price

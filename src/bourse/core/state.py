@@ -91,6 +91,41 @@ class WorkingOrder:
         self.visible_quantity = 0
         self.in_book = False
 
+    def requeue_copy(self) -> "WorkingOrder":
+        """A copy to put back in the book after the order left it.
+
+        The book's queues drop departed orders lazily, by object, so a departed order must
+        never come back as the same object: its old queue entry would come back to life ahead
+        of everyone who joined since.
+        """
+        copy = WorkingOrder(
+            order_id=self.order_id,
+            account=self.account,
+            token=self.token,
+            side=self.side,
+            order_type=self.order_type,
+            product=self.product,
+            validity=self.validity,
+            variety=self.variety,
+            quantity=self.quantity,
+            price=self.price,
+            trigger_price=self.trigger_price,
+            disclosed_quantity=self.disclosed_quantity,
+            expires_at_ns=self.expires_at_ns,
+            client_order_id=self.client_order_id,
+            tag=self.tag,
+        )
+        copy.blocked_cash = self.blocked_cash
+        copy.blocked_quantity = self.blocked_quantity
+        copy.charges_paid = self.charges_paid
+        copy.filled_quantity = self.filled_quantity
+        copy.filled_value = self.filled_value
+        copy.margin_filled_quantity = self.margin_filled_quantity
+        copy.margin_filled_value = self.margin_filled_value
+        copy.status = self.status
+        copy.visible_quantity = self.visible_quantity
+        return copy
+
     @property
     def pending_quantity(self) -> Quantity:
         return self.quantity - self.filled_quantity

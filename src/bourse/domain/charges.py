@@ -10,16 +10,14 @@ half-even to the paisa on its own, as a contract note does. Two properties the c
 * ``total(value) <= value`` (a sale's proceeds always cover its charges).
 """
 
-from typing import Protocol
-
-import msgspec
+from typing import NamedTuple, Protocol
 
 from bourse.domain.enums import Product, Side
 from bourse.domain.money import div_round_half_even
 from bourse.domain.types import Paise
 
 
-class ChargeBreakdown(msgspec.Struct, frozen=True, kw_only=True):
+class ChargeBreakdown(NamedTuple):
     brokerage: Paise = 0
     stt: Paise = 0
     exchange_charge: Paise = 0
@@ -50,35 +48,58 @@ class ChargeSchedule(Protocol):
     def total(self, side: Side, product: Product, value: Paise) -> Paise: ...
 
 
-class Rate(msgspec.Struct, frozen=True):
+class Rate:
     """An exact rate: ``numerator / denominator`` of the value."""
 
-    numerator: int
-    denominator: int
+    __slots__ = ("denominator", "numerator")
+
+    def __init__(self, numerator: int, denominator: int) -> None:
+        self.numerator = numerator
+        self.denominator = denominator
 
     def of(self, value: Paise) -> Paise:
         return div_round_half_even(value * self.numerator, self.denominator)
 
+    def __repr__(self) -> str:
+        return f"Rate({self.numerator}, {self.denominator})"
 
-class EquityChargeSchedule(msgspec.Struct, frozen=True, kw_only=True):
+
+class EquityChargeSchedule:
     """NSE cash-equity charges of a discount broker (defaults: the rates in force in 2026).
 
     Delivery (CNC, NRML): no brokerage, STT 0.1 % on both sides, stamp 0.015 % on buys.
     Intraday (MIS): brokerage min(0.03 %, Rs 20) per executed order, STT 0.025 % on sells,
     stamp 0.003 % on buys. Both: exchange transaction charge 0.00297 %, SEBI Rs 10 per crore,
     GST 18 % on brokerage + exchange charge + SEBI fee.
+
+    A plain class rather than a msgspec Struct: it runs on every fill, and the core's compiled
+    build can then call it natively. Configuration names a schedule by ``version``.
     """
 
-    version: str = "nse-equity-2026-01"
-    intraday_brokerage: Rate = Rate(3, 10_000)
-    intraday_brokerage_cap: Paise = 2_000
-    delivery_stt: Rate = Rate(1, 1_000)
-    intraday_sell_stt: Rate = Rate(25, 100_000)
-    exchange_charge: Rate = Rate(297, 10_000_000)
-    sebi_fee: Rate = Rate(1, 1_000_000)
-    gst: Rate = Rate(18, 100)
-    delivery_stamp: Rate = Rate(15, 100_000)
-    intraday_stamp: Rate = Rate(3, 100_000)
+    def __init__(
+        self,
+        *,
+        version: str = "nse-equity-2026-01",
+        intraday_brokerage: Rate | None = None,
+        intraday_brokerage_cap: Paise = 2_000,
+        delivery_stt: Rate | None = None,
+        intraday_sell_stt: Rate | None = None,
+        exchange_charge: Rate | None = None,
+        sebi_fee: Rate | None = None,
+        gst: Rate | None = None,
+        delivery_stamp: Rate | None = None,
+        intraday_stamp: Rate | None = None,
+    ) -> None:
+        self.version = version
+        self.intraday_brokerage = intraday_brokerage or Rate(3, 10_000)
+        self.intraday_brokerage_cap = intraday_brokerage_cap
+        self.delivery_stt = delivery_stt or Rate(1, 1_000)
+        self.intraday_sell_stt = intraday_sell_stt or Rate(25, 100_000)
+        self.exchange_charge = exchange_charge or Rate(297, 10_000_000)
+        self.sebi_fee = sebi_fee or Rate(1, 1_000_000)
+        self.gst = gst or Rate(18, 100)
+        self.delivery_stamp = delivery_stamp or Rate(15, 100_000)
+        self.intraday_stamp = intraday_stamp or Rate(3, 100_000)
 
     def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown:
         if value <= 0:
@@ -95,22 +116,17 @@ class EquityChargeSchedule(msgspec.Struct, frozen=True, kw_only=True):
         exchange = self.exchange_charge.of(value)
         sebi = self.sebi_fee.of(value)
         return ChargeBreakdown(
-            brokerage=brokerage,
-            stt=stt,
-            exchange_charge=exchange,
-            sebi_fee=sebi,
-            gst=self.gst.of(brokerage + exchange + sebi),
-            stamp_duty=stamp,
+            brokerage, stt, exchange, sebi, self.gst.of(brokerage + exchange + sebi), stamp
         )
 
     def total(self, side: Side, product: Product, value: Paise) -> Paise:
         return self.breakdown(side, product, value).total
 
 
-class ZeroChargeSchedule(msgspec.Struct, frozen=True):
+class ZeroChargeSchedule:
     """No charges at all: for markets that do not charge, and for tests of pure matching."""
 
-    version: str = "zero"
+    version = "zero"
 
     def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown:
         return ChargeBreakdown()
