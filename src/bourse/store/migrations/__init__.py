@@ -1,0 +1,1 @@
+"""Alembic migrations of the Bourse SQL store, run with ``bourse.store.migrate.upgrade``."""

@@ -1,0 +1,179 @@
+"""SQL tables of the identity service, as SQLAlchemy Core metadata.
+
+Conventions: ids and amounts are integers; timestamps are integer nanoseconds UTC in columns
+named ``*_at_ns``; a state that happens once (confirmed, used, revoked) is a nullable timestamp
+rather than a boolean, so the row also says *when*. Secrets never appear in clear: passwords
+are argon2id hashes, bearer tokens (refresh, request) are SHA-256 hex digests, and secrets the
+server must read back (TOTP seeds, Kite API secrets) are sealed with AES-GCM.
+
+The Alembic migrations under ``migrations/versions`` create exactly these tables; a test
+compares the two on every backend, so edit both together.
+"""
+
+import sqlalchemy as sa
+
+# Named constraints make migrations reproducible across SQLite and PostgreSQL.
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY (the rowid alias), not a BIGINT one.
+IdType = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+SHA256_HEX_LENGTH = 64
+SESSION_ID_LENGTH = 32
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    # Normalised to lower case before it gets here; unique across all users.
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("disabled_at_ns", sa.BigInteger, nullable=True),
+)
+
+credentials = sa.Table(
+    "credentials",
+    metadata,
+    sa.Column(
+        "user_id",
+        IdType,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("updated_at_ns", sa.BigInteger, nullable=False),
+)
+
+totp_enrolments = sa.Table(
+    "totp_enrolments",
+    metadata,
+    sa.Column(
+        "user_id",
+        IdType,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("secret_sealed", sa.LargeBinary, nullable=False),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    # Null while the enrolment waits for its first code.
+    sa.Column("confirmed_at_ns", sa.BigInteger, nullable=True),
+    # The highest 30-second step whose code was accepted; a code is accepted only for a
+    # strictly later step, which makes every code single-use across processes.
+    sa.Column("last_used_step", sa.BigInteger, nullable=False, server_default=sa.text("0")),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    sa.Column(
+        "user_id",
+        IdType,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("api_key", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("redirect_url", sa.String(2048), nullable=True),
+    # Sealed rather than hashed: the Kite checksum sha256(api_key + request_token + secret)
+    # can only be checked by a server that can read the secret back.
+    sa.Column("secret_sealed", sa.LargeBinary, nullable=False),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("last_used_at_ns", sa.BigInteger, nullable=True),
+    sa.Column("revoked_at_ns", sa.BigInteger, nullable=True),
+)
+
+request_tokens = sa.Table(
+    "request_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(SHA256_HEX_LENGTH), primary_key=True),
+    sa.Column(
+        "api_key_id",
+        IdType,
+        sa.ForeignKey("api_keys.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column(
+        "user_id",
+        IdType,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("expires_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("used_at_ns", sa.BigInteger, nullable=True),
+)
+
+# A session is one login; it is also the family of the refresh tokens issued for it.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(SESSION_ID_LENGTH), primary_key=True),
+    sa.Column(
+        "user_id",
+        IdType,
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # "password" (web/app login with refresh tokens) or "api_key" (Kite request-token flow).
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column(
+        "api_key_id",
+        IdType,
+        sa.ForeignKey("api_keys.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("last_used_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("expires_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("ip", sa.String(64), nullable=True),
+    sa.Column("user_agent", sa.String(256), nullable=True),
+    sa.Column("revoked_at_ns", sa.BigInteger, nullable=True),
+    sa.Column("revoked_reason", sa.String(32), nullable=True),
+)
+
+refresh_tokens = sa.Table(
+    "refresh_tokens",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    # The token family: every rotation of one login's refresh token shares its session.
+    sa.Column(
+        "session_id",
+        sa.String(SESSION_ID_LENGTH),
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("token_hash", sa.String(SHA256_HEX_LENGTH), nullable=False, unique=True),
+    sa.Column("issued_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("expires_at_ns", sa.BigInteger, nullable=False),
+    # Set when the token is exchanged for its successor; a second exchange is a reuse.
+    sa.Column("used_at_ns", sa.BigInteger, nullable=True),
+    sa.Column("revoked_at_ns", sa.BigInteger, nullable=True),
+)
+
+# Append-only. No foreign keys: the log must outlive the rows it talks about.
+security_audit_log = sa.Table(
+    "security_audit_log",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    sa.Column("at_ns", sa.BigInteger, nullable=False, index=True),
+    sa.Column("event", sa.String(64), nullable=False),
+    sa.Column("user_id", sa.BigInteger, nullable=True, index=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("session_id", sa.String(SESSION_ID_LENGTH), nullable=True),
+    sa.Column("ip", sa.String(64), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),
+)
