@@ -7,7 +7,10 @@ STAMP := $(VENV)/.installed
 # The trading core (and the charge arithmetic it calls on every fill) is compiled with mypyc;
 # the .so files land beside their sources and take precedence on import. The pure-Python
 # sources stay the reference: `make clean-native` runs everything interpreted.
-NATIVE_MODULES := $(filter-out bourse/core/__init__.py,$(patsubst src/%,%,$(wildcard src/bourse/core/*.py))) \
+# Modules that define msgspec Structs stay interpreted: mypyc drops Struct options
+# (array_like, frozen) of classes it compiles, which would change the snapshot encoding.
+INTERPRETED := bourse/core/__init__.py bourse/core/snapshot.py bourse/core/config.py
+NATIVE_MODULES := $(filter-out $(INTERPRETED),$(patsubst src/%,%,$(wildcard src/bourse/core/*.py))) \
 	bourse/domain/charges.py bourse/domain/money.py
 NATIVE_STAMP := build/native.stamp
 

@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING
 from bourse.core.book import OrderBook
 from bourse.core.state import Account, InstrumentState
 from bourse.core.stops import StopBook
+from bourse.core.vocabulary import ACTIVE, HALTED
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
-from bourse.domain.enums import TradingStatus
 from bourse.domain.errors import RejectReason
 from bourse.domain.money import format_rupees
 
@@ -76,7 +76,7 @@ def halt(core: "TradingCore", c: cmd.HaltInstrument) -> None:
     state = _instrument_or_reject(core, c)
     if state is None:
         return
-    state.status = TradingStatus.HALTED
+    state.status = HALTED
     core._events.append(
         ev.InstrumentHalted(
             seq=core._next_event(),
@@ -92,7 +92,7 @@ def resume(core: "TradingCore", c: cmd.ResumeInstrument) -> None:
     state = _instrument_or_reject(core, c)
     if state is None:
         return
-    state.status = TradingStatus.ACTIVE
+    state.status = ACTIVE
     core._events.append(
         ev.InstrumentResumed(
             seq=core._next_event(), command_seq=core.command_seq, ts_ns=core._ts, token=c.token

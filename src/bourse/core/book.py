@@ -100,6 +100,26 @@ class BookSide:
         return sum(level.visible for level in self.levels.values())
 
 
+class FillHandler:
+    """Receives the decisions of matching. The trading core settles and reports them; the bare
+    book only counts them. Matching itself lives in ``OrderBook.match`` and nowhere else."""
+
+    def fill(
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, price: Paise
+    ) -> None:
+        """A trade: must add ``quantity`` to both orders' ``filled_quantity``."""
+        raise NotImplementedError
+
+    def resting_filled(self, resting: WorkingOrder) -> None:
+        """The resting order is complete and already out of the book."""
+        raise NotImplementedError
+
+    def self_trade(self, resting: WorkingOrder) -> None:
+        """The incoming order met its own account's resting order: take the resting one out of
+        the book (self-trade prevention cancels it)."""
+        raise NotImplementedError
+
+
 class OrderBook:
     __slots__ = ("asks", "bids", "token")
 
@@ -118,6 +138,46 @@ class OrderBook:
     def best_ask(self) -> Paise | None:
         level = self.asks.best()
         return None if level is None else level.price
+
+    def match(self, order: WorkingOrder, handler: FillHandler) -> None:
+        """Match an incoming order against the opposite side in price-time priority, up to its
+        limit (``order.price``; for market orders the protection cap). Trades print at the
+        resting order's price; an iceberg whose slice is used up shows its next slice at the
+        back of its level."""
+        is_buy = order.is_buy
+        opposite = self.asks if is_buy else self.bids
+        limit = order.price
+        while order.filled_quantity < order.quantity:
+            level = opposite.best()
+            if level is None:
+                return
+            price = level.price
+            if (price > limit) if is_buy else (price < limit):
+                return
+            resting = level.front()
+            assert resting is not None  # a level in the dict always has a live order
+            if resting.account == order.account:
+                handler.self_trade(resting)
+                continue
+            leaves = order.quantity - order.filled_quantity
+            visible = resting.visible_quantity
+            quantity = leaves if leaves < visible else visible
+            handler.fill(order, resting, quantity, price)
+            resting.visible_quantity = visible - quantity
+            level.visible -= quantity
+            if resting.filled_quantity == resting.quantity:
+                level.queue.popleft()
+                resting.in_book = False
+                level.live -= 1
+                if level.live == 0:
+                    del opposite.levels[price]
+                handler.resting_filled(resting)
+            elif resting.visible_quantity == 0:
+                level.queue.popleft()
+                peak = resting.next_peak()
+                resting.visible_quantity = peak
+                level.visible += peak
+                level.queue.append(resting)
 
     def resting_orders(self) -> list[WorkingOrder]:
         """Every resting order, bids then asks, each side best price first in time priority."""

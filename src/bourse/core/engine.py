@@ -14,7 +14,7 @@ from heapq import heappop, heappush
 from typing import Any
 
 from bourse.core import administration, checkpoint, modification
-from bourse.core.book import OrderBook
+from bourse.core.book import FillHandler, OrderBook
 from bourse.core.config import CoreConfig
 from bourse.core.risk import cash_needed, protection_price, shares_needed
 from bourse.core.settlement import Totals, settle_fill
@@ -28,6 +28,22 @@ from bourse.core.validation import (
     check_quantity,
     check_validity,
 )
+from bourse.core.vocabulary import (
+    AMO,
+    BUY,
+    CANCELLED,
+    CO,
+    COMPLETE,
+    HALTED,
+    ICEBERG,
+    IOC,
+    MARKET,
+    OPEN,
+    SELL,
+    SL,
+    SL_M,
+    TRIGGER_PENDING,
+)
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
 from bourse.domain.charges import ChargeSchedule
@@ -36,9 +52,6 @@ from bourse.domain.enums import (
     OrderStatus,
     OrderType,
     Side,
-    TradingStatus,
-    Validity,
-    Variety,
 )
 from bourse.domain.errors import RejectReason
 from bourse.domain.money import format_rupees
@@ -48,14 +61,10 @@ from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise
 NS_PER_SECOND = 1_000_000_000
 NS_PER_MINUTE = 60 * NS_PER_SECOND
 
-_OPEN = OrderStatus.OPEN
-_TRIGGER_PENDING = OrderStatus.TRIGGER_PENDING
-_BUY = Side.BUY
-_SELL = Side.SELL
-_STOP_TYPES = (OrderType.SL, OrderType.SL_M)
+_STOP_TYPES = (SL, SL_M)
 
 
-class TradingCore:
+class TradingCore(FillHandler):
     """Order books, stop books, accounts and reservations of the whole market."""
 
     def __init__(self, config: CoreConfig | None = None) -> None:
@@ -165,9 +174,9 @@ class TradingCore:
         )
 
     def _check_place(self, c: cmd.PlaceOrder) -> Problem | None:
-        if c.variety is Variety.AMO or c.variety is Variety.CO:
+        if c.variety is AMO or c.variety is CO:
             return RejectReason.UNSUPPORTED, f"variety {c.variety.value} is not supported"
-        if c.variety is Variety.ICEBERG and c.disclosed_quantity <= 0:
+        if c.variety is ICEBERG and c.disclosed_quantity <= 0:
             return (
                 RejectReason.BAD_DISCLOSED_QUANTITY,
                 "iceberg orders need a positive disclosed_quantity",
@@ -180,7 +189,7 @@ class TradingCore:
             return RejectReason.UNKNOWN_INSTRUMENT, f"instrument {c.token} does not exist"
         if self.cancel_only:
             return RejectReason.CANCEL_ONLY, "the market accepts cancellations only"
-        if state.status is TradingStatus.HALTED:
+        if state.status is HALTED:
             return (
                 RejectReason.INSTRUMENT_HALTED,
                 f"instrument {state.instrument.tradingsymbol} is halted",
@@ -216,10 +225,10 @@ class TradingCore:
         self, state: InstrumentState, c_type: OrderType, side: Side, price: Paise, trigger: Paise
     ) -> Paise:
         """The order's limit: its price, or for MARKET/SL-M the protection cap."""
-        if c_type is OrderType.MARKET or c_type is OrderType.SL_M:
-            reference = state.last_price if c_type is OrderType.MARKET else trigger
+        if c_type is MARKET or c_type is SL_M:
+            reference = state.last_price if c_type is MARKET else trigger
             return protection_price(
-                side is _BUY,
+                side is BUY,
                 reference,
                 self.config.market_protection_bp,
                 state.instrument.tick_size,
@@ -304,7 +313,7 @@ class TradingCore:
             order_type=c.order_type,
             product=c.product,
             validity=c.validity,
-            variety=c.variety.value,
+            variety=c.variety,
             quantity=c.quantity,
             price=self._working_price(state, c.order_type, c.side, c.price, c.trigger_price),
             trigger_price=c.trigger_price,
@@ -332,9 +341,9 @@ class TradingCore:
         self.orders[order.order_id] = order
         if order.expires_at_ns:
             heappush(self._expiries, (order.expires_at_ns, order.order_id))
-        is_stop = c.order_type is OrderType.SL or c.order_type is OrderType.SL_M
+        is_stop = c.order_type is SL or c.order_type is SL_M
         if is_stop:
-            order.status = _TRIGGER_PENDING
+            order.status = TRIGGER_PENDING
         self._events.append(
             ev.OrderAccepted(
                 seq=self._next_event(),
@@ -372,56 +381,31 @@ class TradingCore:
     def _execute(self, order: WorkingOrder) -> None:
         """Match an incoming (or re-entering) order, then rest or cancel what is left."""
         book = self.books[order.token]
-        self._match(order, book)
+        book.match(order, self)
         if order.filled_quantity == order.quantity:
-            self._finish(order, OrderStatus.COMPLETE)
+            self._finish(order, COMPLETE)
         elif order.is_market:
             self._cancel(order, CancelReason.MARKET_REMAINDER)
-        elif order.validity is Validity.IOC:
+        elif order.validity is IOC:
             self._cancel(order, CancelReason.IOC_REMAINDER)
         else:
             order.visible_quantity = order.next_peak()
             book.side_of(order.is_buy).add(order)
             self._touched[(order.token, order.is_buy, order.price)] = None
 
-    def _match(self, order: WorkingOrder, book: OrderBook) -> None:
-        is_buy = order.is_buy
-        opposite = book.asks if is_buy else book.bids
-        limit = order.price
-        while order.filled_quantity < order.quantity:
-            level = opposite.best()
-            if level is None:
-                return
-            price = level.price
-            if (price > limit) if is_buy else (price < limit):
-                return
-            resting = level.front()
-            assert resting is not None  # a level in the dict always has a live order
-            if resting.account == order.account:
-                # Self-trade prevention: the resting order gives way.
-                self._cancel(resting, CancelReason.SELF_TRADE)
-                continue
-            leaves = order.quantity - order.filled_quantity
-            visible = resting.visible_quantity
-            quantity = leaves if leaves < visible else visible
-            self._trade(order, resting, quantity, price)
-            resting.visible_quantity = visible - quantity
-            level.visible -= quantity
-            self._touched[(order.token, not is_buy, price)] = None
-            if resting.filled_quantity == resting.quantity:
-                level.queue.popleft()
-                resting.in_book = False
-                level.live -= 1
-                if level.live == 0:
-                    del opposite.levels[price]
-                self._finish(resting, OrderStatus.COMPLETE)
-            elif resting.visible_quantity == 0:
-                # Iceberg: the next slice is shown and queues behind everyone at the level.
-                level.queue.popleft()
-                peak = resting.next_peak()
-                resting.visible_quantity = peak
-                level.visible += peak
-                level.queue.append(resting)
+    # FillHandler: what the book's matching decided, settled and reported here.
+
+    def fill(
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
+    ) -> None:
+        self._trade(aggressor, resting, quantity, price)
+        self._touched[(aggressor.token, resting.is_buy, price)] = None
+
+    def resting_filled(self, resting: WorkingOrder) -> None:
+        self._finish(resting, COMPLETE)
+
+    def self_trade(self, resting: WorkingOrder) -> None:
+        self._cancel(resting, CancelReason.SELF_TRADE)
 
     def _trade(
         self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
@@ -497,7 +481,7 @@ class TradingCore:
             if sweep is None:
                 break
             for order in stops.triggered(sweep[0], sweep[1]):
-                order.status = _OPEN
+                order.status = OPEN
                 self._events.append(
                     ev.OrderTriggered(
                         seq=self._next_event(),
@@ -538,11 +522,11 @@ class TradingCore:
         if order.in_book:
             self.books[order.token].side_of(order.is_buy).remove(order)
             self._touched[(order.token, order.is_buy, order.price)] = None
-        elif order.status is _TRIGGER_PENDING:
+        elif order.status is TRIGGER_PENDING:
             self.stops[order.token].remove(order)
         released_cash = order.blocked_cash
         released_quantity = order.blocked_quantity
-        self._finish(order, OrderStatus.CANCELLED)
+        self._finish(order, CANCELLED)
         self._events.append(
             ev.OrderCancelled(
                 seq=self._next_event(),
@@ -621,7 +605,7 @@ class TradingCore:
                     command_seq=self.command_seq,
                     ts_ns=self._ts,
                     token=token,
-                    side=_BUY if is_buy else _SELL,
+                    side=BUY if is_buy else SELL,
                     price=price,
                     quantity=0 if level is None else level.visible,
                     orders=0 if level is None else level.live,

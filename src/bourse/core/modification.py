@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 
 from bourse.core.state import WorkingOrder
 from bourse.core.validation import Problem, check_disclosed, check_prices, check_quantity
+from bourse.core.vocabulary import HALTED, LIMIT, OPEN, SL, SL_M, TRIGGER_PENDING
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
-from bourse.domain.enums import OrderStatus, OrderType, TradingStatus
 from bourse.domain.errors import RejectReason
 
 if TYPE_CHECKING:
     from bourse.core.engine import TradingCore
 
-_STOP_TYPES = (OrderType.SL, OrderType.SL_M)
-_PRICED_TYPES = (OrderType.LIMIT, OrderType.SL)
+_STOP_TYPES = (SL, SL_M)
+_PRICED_TYPES = (LIMIT, SL)
 
 
 def _reject(core: "TradingCore", c: cmd.ModifyOrder, problem: Problem) -> None:
@@ -50,7 +50,7 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
     if core.cancel_only:
         _reject(core, c, (RejectReason.CANCEL_ONLY, "the market accepts cancellations only"))
         return
-    if state.status is TradingStatus.HALTED:
+    if state.status is HALTED:
         _reject(
             core,
             c,
@@ -61,7 +61,7 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
         )
         return
 
-    pending = order.status is OrderStatus.TRIGGER_PENDING
+    pending = order.status is TRIGGER_PENDING
     new_type = c.order_type if c.order_type is not None else order.order_type
     if not pending and new_type in _STOP_TYPES and new_type is not order.order_type:
         _reject(
@@ -182,7 +182,7 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
     still_pending = pending and new_type in _STOP_TYPES
     if pending and not still_pending:
         core.stops[order.token].remove(order)
-        order.status = OrderStatus.OPEN
+        order.status = OPEN
     core._events.append(
         ev.OrderModified(
             seq=core._next_event(),

@@ -13,8 +13,8 @@ whatever is left is released exactly once when the order finishes.
 """
 
 from bourse.core.state import WorkingOrder
+from bourse.core.vocabulary import BUY, MIS, SELL
 from bourse.domain.charges import ChargeSchedule
-from bourse.domain.enums import Product, Side
 from bourse.domain.money import ceil_div
 from bourse.domain.types import BasisPoints, Paise, Quantity
 
@@ -68,8 +68,8 @@ def cash_needed(
     if order.is_buy:
         # Buys fill at or below the limit (or the cap), so the limit prices the worst case.
         worst_value = order.filled_value + rest * order.price
-        charges = schedule.total(Side.BUY, product, worst_value) - order.charges_paid
-        if product is not Product.MIS:
+        charges = schedule.total(BUY, product, worst_value) - order.charges_paid
+        if product is not MIS:
             return rest * order.price + charges
         margin_now = margin_consumed(
             True,
@@ -88,12 +88,12 @@ def cash_needed(
             upper_circuit,
         )
         return margin_worst - margin_now + charges
-    if product is not Product.MIS:
+    if product is not MIS:
         return 0
     # Short sales fill at or above the limit: value grows towards the upper circuit while the
     # loss to the limit shrinks, so each bound takes its own worst price.
     worst_value = order.filled_value + rest * upper_circuit
-    charges = schedule.total(Side.SELL, product, worst_value) - order.charges_paid
+    charges = schedule.total(SELL, product, worst_value) - order.charges_paid
     quantity = order.margin_filled_quantity + rest
     value_high = order.margin_filled_value + rest * upper_circuit
     value_low = order.margin_filled_value + rest * order.price
@@ -111,6 +111,6 @@ def cash_needed(
 
 def shares_needed(order: WorkingOrder) -> Quantity:
     """Shares a CNC/NRML sell must hold blocked for its unfilled rest."""
-    if order.is_buy or order.product is Product.MIS:
+    if order.is_buy or order.product is MIS:
         return 0
     return order.quantity - order.filled_quantity

@@ -9,8 +9,8 @@ withdrawals.
 
 from bourse.core.risk import margin_consumed
 from bourse.core.state import Account, Position, WorkingOrder
+from bourse.core.vocabulary import MIS
 from bourse.domain.charges import ChargeSchedule
-from bourse.domain.enums import Product
 from bourse.domain.types import Paise, Quantity
 
 
@@ -81,7 +81,7 @@ def settle_fill(
     position = account.position(order.token, product)
     reducing, margin_released, pnl = apply_to_position(position, is_buy, quantity, price)
 
-    if product is Product.MIS:
+    if product is MIS:
         order.charges_paid += charges
         order.blocked_cash -= charges
         account.cash_blocked -= charges

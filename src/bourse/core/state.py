@@ -4,8 +4,9 @@ Plain classes with ``__slots__``: they are touched on every command, so attribut
 cheap. Only the core mutates them; everything outside sees events and snapshots.
 """
 
+from bourse.core.vocabulary import ACTIVE, BUY, MARKET, OPEN, SL_M
 from bourse.domain.commands import AccountLimits
-from bourse.domain.enums import OrderStatus, OrderType, Product, Side, TradingStatus, Validity
+from bourse.domain.enums import OrderType, Product, Side, Validity
 from bourse.domain.instrument import Instrument
 from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise, Quantity
 
@@ -65,7 +66,7 @@ class WorkingOrder:
         self.account = account
         self.token = token
         self.side = side
-        self.is_buy = side is Side.BUY
+        self.is_buy = side is BUY
         self.order_type = order_type
         self.product = product
         self.validity = validity
@@ -78,7 +79,7 @@ class WorkingOrder:
         self.expires_at_ns = expires_at_ns
         self.client_order_id = client_order_id
         self.tag = tag
-        self.status = OrderStatus.OPEN
+        self.status = OPEN
         self.filled_quantity = 0
         self.filled_value = 0
         self.charges_paid = 0
@@ -132,7 +133,7 @@ class WorkingOrder:
 
     @property
     def is_market(self) -> bool:
-        return self.order_type is OrderType.MARKET or self.order_type is OrderType.SL_M
+        return self.order_type is MARKET or self.order_type is SL_M
 
     def next_peak(self) -> Quantity:
         """The quantity shown in the book: the disclosed slice of an iceberg, else everything."""
@@ -227,7 +228,7 @@ class InstrumentState:
 
     def __init__(self, instrument: Instrument, leverage: int) -> None:
         self.instrument = instrument
-        self.status = TradingStatus.ACTIVE
+        self.status = ACTIVE
         # Before the first trade the reference price (previous close) stands in for the LTP.
         self.last_price = instrument.reference_price
         self.upper_circuit = instrument.upper_circuit

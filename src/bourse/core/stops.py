@@ -9,10 +9,8 @@ acceptance (order id) order.
 from heapq import heappop, heappush
 
 from bourse.core.state import WorkingOrder
-from bourse.domain.enums import OrderStatus
+from bourse.core.vocabulary import TRIGGER_PENDING
 from bourse.domain.types import OrderId, Paise
-
-_TRIGGER_PENDING = OrderStatus.TRIGGER_PENDING
 
 
 class StopBook:
@@ -68,4 +66,4 @@ class StopBook:
         return [self.orders[order_id] for order_id in sorted(self.orders)]
 
     def is_pending(self, order: WorkingOrder) -> bool:
-        return order.status is _TRIGGER_PENDING and order.order_id in self.orders
+        return order.status is TRIGGER_PENDING and order.order_id in self.orders

@@ -5,6 +5,7 @@ value, in rupees where it is money.
 """
 
 from bourse.core.state import InstrumentState
+from bourse.core.vocabulary import BUY, LIMIT, MARKET, SL, SL_M, TTL
 from bourse.domain.enums import OrderType, Side, Validity
 from bourse.domain.errors import RejectReason
 from bourse.domain.money import format_rupees
@@ -13,7 +14,7 @@ from bourse.domain.types import Paise, Quantity
 Problem = tuple[RejectReason, str]
 
 MAX_TTL_MINUTES = 24 * 60
-_STOP_TYPES = (OrderType.SL, OrderType.SL_M)
+_STOP_TYPES = (SL, SL_M)
 
 
 def check_quantity(state: InstrumentState, quantity: Quantity) -> Problem | None:
@@ -44,7 +45,7 @@ def check_disclosed(
             RejectReason.BAD_DISCLOSED_QUANTITY,
             f"disclosed_quantity {disclosed} must be between 0 and quantity {quantity}",
         )
-    if order_type is OrderType.MARKET or order_type is OrderType.SL_M:
+    if order_type is MARKET or order_type is SL_M:
         return (
             RejectReason.BAD_DISCLOSED_QUANTITY,
             f"disclosed_quantity {disclosed} is not allowed on {order_type.value} orders",
@@ -63,7 +64,7 @@ def check_disclosed(
 
 
 def check_validity(validity: Validity, ttl_minutes: int) -> Problem | None:
-    if validity is Validity.TTL:
+    if validity is TTL:
         if not 0 < ttl_minutes <= MAX_TTL_MINUTES:
             return (
                 RejectReason.BAD_VALIDITY,
@@ -104,7 +105,7 @@ def check_prices(
 ) -> Problem | None:
     """Price and trigger rules per order type. ``check_trigger_side`` is off for a stop that
     is already working (it was triggered) and on while it waits for its trigger."""
-    needs_price = order_type is OrderType.LIMIT or order_type is OrderType.SL
+    needs_price = order_type is LIMIT or order_type is SL
     if needs_price:
         if price <= 0:
             return RejectReason.BAD_PRICE, f"price {format_rupees(price)} must be positive"
@@ -132,7 +133,7 @@ def check_prices(
     problem = _check_band(state, "trigger_price", trigger)
     if problem:
         return problem
-    is_buy = side is Side.BUY
+    is_buy = side is BUY
     if needs_price and (price < trigger if is_buy else price > trigger):
         relation = "at or above" if is_buy else "at or below"
         return (

@@ -1,9 +1,8 @@
 """Matching scenarios: priority, partial fills, market protection, IOC, iceberg, self-trade."""
 
 from bourse.domain import events as ev
-from bourse.domain.commands import CancelOrder
+from bourse.domain.commands import CancelOrder, PlaceOrder
 from bourse.domain.enums import CancelReason, OrderType, Product, Side, Validity
-
 from tests.unit.core.market import INFY, Market, of_type, order_id, trades
 
 RICH = 10_000_000_00
@@ -131,3 +130,39 @@ def test_mis_round_trip_settles_pnl_through_margin() -> None:
     assert position.realized_pnl == 10_00
     assert account.cash_blocked == 0
     assert account.cash_available == RICH + 10_00
+
+
+def test_snapshot_restores_an_identical_core_with_books_stops_and_positions() -> None:
+    from bourse.core.engine import TradingCore
+    from bourse.core.snapshot import CoreState, decode_snapshot
+
+    market = market_with_traders()
+    market.sell(1, 10, 101_00, disclosed_quantity=2)
+    market.buy(2, 5, 99_00, validity=Validity.TTL, validity_ttl=5)
+    market.buy(3, 2, 102_00, order_type=OrderType.SL, trigger_price=101_50)
+    market.place(4, Side.BUY, 3, 101_00, product=Product.MIS)
+    snapshot = market.core.snapshot()
+
+    restored = TradingCore.restore(snapshot)
+
+    assert restored.snapshot() == snapshot
+    assert restored.state_hash() == market.core.state_hash()
+    assert isinstance(decode_snapshot(snapshot).state, CoreState)
+    # The restored core goes on exactly like the original.
+    command = PlaceOrder(
+        account=1, token=INFY, side=Side.BUY, order_type=OrderType.MARKET,
+        product=Product.CNC, quantity=4,
+    )  # fmt: skip
+    assert restored.apply(command, market.ts + 1) == market.core.apply(command, market.ts + 1)
+    assert restored.state_hash() == market.core.state_hash()
+
+
+def test_snapshot_encoding_is_compact_arrays() -> None:
+    import msgspec
+
+    from bourse.core.snapshot import CoreState
+
+    assert CoreState.__struct_config__.array_like
+    assert CoreState.__struct_config__.frozen
+    raw = msgspec.msgpack.decode(market_with_traders().core.snapshot())
+    assert isinstance(raw, list)

@@ -6,7 +6,6 @@ from bourse.domain import commands as cmd
 from bourse.domain import events as ev
 from bourse.domain.enums import OrderType, Product, Side
 from bourse.domain.errors import RejectReason
-
 from tests.unit.core.market import INFY, Market, of_type, order_id, trades
 
 
@@ -133,9 +132,7 @@ def test_modify_price_down_releases_part_of_the_block() -> None:
 
 def test_open_orders_limit_is_enforced() -> None:
     market = Market()
-    market.apply(
-        cmd.OpenAccount(account=1, limits=cmd.AccountLimits(max_open_orders=2))
-    )
+    market.apply(cmd.OpenAccount(account=1, limits=cmd.AccountLimits(max_open_orders=2)))
     market.apply(cmd.Deposit(account=1, amount=1_000_000_00))
     market.buy(1, 1, 90_00)
     market.buy(1, 1, 90_00)
@@ -147,9 +144,7 @@ def test_open_orders_limit_is_enforced() -> None:
 
 def test_orders_per_second_limit_counts_command_time() -> None:
     market = Market()
-    market.apply(
-        cmd.OpenAccount(account=1, limits=cmd.AccountLimits(max_orders_per_second=2))
-    )
+    market.apply(cmd.OpenAccount(account=1, limits=cmd.AccountLimits(max_orders_per_second=2)))
     market.apply(cmd.Deposit(account=1, amount=1_000_000_00))
     market.buy(1, 1, 90_00)
     market.buy(1, 1, 90_00)

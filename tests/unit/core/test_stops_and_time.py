@@ -4,7 +4,6 @@ from bourse.domain import commands as cmd
 from bourse.domain import events as ev
 from bourse.domain.enums import CancelReason, OrderStatus, OrderType, Validity
 from bourse.domain.errors import RejectReason
-
 from tests.unit.core.market import INFY, Market, of_type, order_id, trades
 
 RICH = 10_000_000_00

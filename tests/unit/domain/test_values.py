@@ -5,7 +5,12 @@ from decimal import Decimal
 import pytest
 
 from bourse.domain.enums import OrderStatus
-from bourse.domain.instrument import Instrument, Segment, make_instrument_token, split_instrument_token
+from bourse.domain.instrument import (
+    Instrument,
+    Segment,
+    make_instrument_token,
+    split_instrument_token,
+)
 from bourse.domain.money import AmountError, ceil_div, div_round_half_even, to_paise, to_rupees
 from bourse.domain.orders import can_transition, is_finished
 

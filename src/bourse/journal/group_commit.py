@@ -1,0 +1,347 @@
+"""Group commit: one thread applies commands to the core, another makes them durable.
+
+Pipeline (the exchange-core / LMAX shape, in threads)::
+
+    submit() ──queue──► core thread ──pending batch──► writer thread ──► futures, listeners
+                        stamp seq + time               one write + fsync
+                        core.apply()                   per batch
+                        encode record                              └──► snapshot thread
+
+The core thread drains up to ``max_batch`` queued commands, stamps each with the next seq and
+``max(last_ts, clock())`` (journal time never goes backwards, not even across restarts), applies
+it and hands the encoded records to the writer. While the writer fsyncs one batch, the core
+thread is already applying the next, so a batch's size follows the fsync latency. A command's
+result (its events) is released only after the batch holding it is durable, and results are
+released in command order. Snapshots are captured in the core thread (the only one that may read
+the core) and written by a third thread once every command they include is durable.
+"""
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Generic, Protocol
+
+from bourse.core.config import CoreConfig
+from bourse.core.engine import TradingCore
+from bourse.domain.commands import AnyCommand, Command
+from bourse.domain.events import Event
+from bourse.journal.file_log import JournalFailedError
+from bourse.journal.records import JournalRecord, encode_record
+from bourse.journal.recovery import C, JournalPaths, recover
+from bourse.journal.snapshots import SnapshotStore, SnapshotWriter
+
+logger = logging.getLogger(__name__)
+
+DurableListener = Callable[[list[Event]], None]
+"""Called from the writer thread after each durable batch with its events, in order, before the
+batch's futures resolve. It delays every result behind it, so it must be quick."""
+
+_JOURNALED_TYPES = frozenset(typing.get_args(AnyCommand))
+
+
+class CommandLog(Protocol):
+    """Where commands are made durable: a local file now, a JetStream stream later."""
+
+    @property
+    def last_seq(self) -> int: ...
+
+    @property
+    def last_ts_ns(self) -> int: ...
+
+    def append(self, records: Sequence[bytes]) -> None:
+        """Make the encoded records durable, in order, before returning."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class JournalClosedError(RuntimeError):
+    """The journaled core is closed (or closing) and accepts no more commands."""
+
+
+class _Applied:
+    __slots__ = ("events", "future", "record")
+
+    def __init__(self, record: bytes, future: "Future[list[Event]]", events: list[Event]) -> None:
+        self.record = record
+        self.future = future
+        self.events = events
+
+
+_Submitted = tuple[Command, "Future[list[Event]]"]
+
+
+class JournaledCore(Generic[C]):
+    """A core behind a durable command journal; `submit` is safe from any thread.
+
+    Owns the core, the log and the snapshot store from construction until `close`, which
+    applies and commits every command already submitted and then closes the log. Until then
+    only the core thread touches the core; read `core` after `close`.
+    """
+
+    def __init__(
+        self,
+        core: C,
+        log: CommandLog,
+        snapshots: SnapshotStore | None = None,
+        *,
+        max_batch: int = 1024,
+        snapshot_every: int = 100_000,
+        clock: Callable[[], int] = time.time_ns,
+        on_durable: Iterable[DurableListener] = (),
+    ) -> None:
+        if core.command_seq != log.last_seq:
+            raise ValueError(
+                f"core is at command_seq {core.command_seq} but the log ends at {log.last_seq}"
+            )
+        if max_batch < 1 or snapshot_every < 1:
+            raise ValueError(
+                f"max_batch {max_batch} and snapshot_every {snapshot_every} must be ≥ 1"
+            )
+        self._core = core
+        self._log = log
+        self._snapshots = SnapshotWriter(snapshots) if snapshots is not None else None
+        self._max_batch = max_batch
+        self._snapshot_every = snapshot_every
+        self._clock = clock
+        self._listeners = tuple(on_durable)
+        self._last_ts = log.last_ts_ns
+        self._last_snapshot_seq = core.command_seq
+
+        self._commands: queue.SimpleQueue[_Submitted | None] = queue.SimpleQueue()
+        self._submit_lock = threading.Lock()
+        self._closed = False
+        self._core_failure: BaseException | None = None
+        self._log_failure: BaseException | None = None
+
+        # Hand-over from the core thread to the writer thread.
+        self._handover = threading.Condition()
+        self._pending: list[_Applied] = []
+        self._pending_snapshot: tuple[int, bytes] | None = None
+        self._core_done = False
+
+        self._threads = [
+            threading.Thread(target=self._run_core, name="bourse-core", daemon=True),
+            threading.Thread(target=self._run_writer, name="bourse-journal-writer", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    @staticmethod
+    def open(
+        directory: Path | str,
+        config: CoreConfig | None = None,
+        *,
+        max_batch: int = 1024,
+        snapshot_every: int = 100_000,
+        clock: Callable[[], int] = time.time_ns,
+        on_durable: Iterable[DurableListener] = (),
+    ) -> "JournaledCore[TradingCore]":
+        """Recover the journal in ``directory`` (creating it on first start) and run it."""
+        core, log = recover(directory, config)
+        try:
+            return JournaledCore(
+                core,
+                log,
+                SnapshotStore(JournalPaths(Path(directory)).snapshots),
+                max_batch=max_batch,
+                snapshot_every=snapshot_every,
+                clock=clock,
+                on_durable=on_durable,
+            )
+        except BaseException:
+            log.close()
+            raise
+
+    # --- public API ----------------------------------------------------------------------------
+
+    @property
+    def core(self) -> C:
+        """The core. Not thread-safe while running: read it only after `close`."""
+        return self._core
+
+    @property
+    def durable_seq(self) -> int:
+        """Seq of the last command known durable."""
+        return self._log.last_seq
+
+    def add_durable_listener(self, listener: DurableListener) -> None:
+        self._listeners = (*self._listeners, listener)
+
+    def submit(self, command: Command) -> "Future[list[Event]]":
+        """Queue a command; the future resolves to its events once it is durable.
+
+        Cancelling the future before the core thread takes the command withdraws it.
+        """
+        if type(command) not in _JOURNALED_TYPES:
+            raise TypeError(f"{type(command).__name__} is not a journaled command type")
+        future: Future[list[Event]] = Future()
+        with self._submit_lock:
+            if self._closed:
+                raise JournalClosedError("the journaled core is closed")
+            failure = self._core_failure or self._log_failure
+            if failure is not None:
+                raise JournalFailedError("the journaled core has failed") from failure
+            self._commands.put((command, future))
+        return future
+
+    async def execute(self, command: Command) -> list[Event]:
+        """`submit` for asyncio code: the command's events once it is durable."""
+        return await asyncio.wrap_future(self.submit(command))
+
+    def close(self) -> None:
+        """Commit everything submitted so far, write no more, stop the threads, close the log.
+
+        Not from a listener or a future's done-callback: those run in the writer thread.
+        """
+        if threading.current_thread() in self._threads:
+            raise RuntimeError("close() called from a journal thread would wait for itself")
+        with self._submit_lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._commands.put(None)
+        for thread in self._threads:
+            thread.join()
+        if self._snapshots is not None:
+            self._snapshots.close()
+        self._log.close()
+
+    def __enter__(self) -> "JournaledCore[C]":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- core thread ---------------------------------------------------------------------------
+
+    def _run_core(self) -> None:
+        try:
+            stopping = False
+            while not stopping:
+                batch = [self._commands.get()]
+                while len(batch) < self._max_batch:
+                    try:
+                        batch.append(self._commands.get_nowait())
+                    except queue.Empty:
+                        break
+                applied: list[_Applied] = []
+                for item in batch:
+                    if item is None:
+                        stopping = True  # close() enqueues nothing after this
+                        break
+                    self._apply(*item, applied)
+                self._hand_over(applied, self._maybe_capture_snapshot())
+        finally:
+            with self._handover:
+                self._core_done = True
+                self._handover.notify_all()
+
+    def _apply(
+        self, command: Command, future: "Future[list[Event]]", applied: list[_Applied]
+    ) -> None:
+        if not future.set_running_or_notify_cancel():
+            return  # cancelled while queued: never applied, never journaled
+        failure = self._core_failure or self._log_failure
+        if failure is not None:
+            error = JournalFailedError("the journaled core has failed")
+            error.__cause__ = failure
+            future.set_exception(error)
+            return
+        seq = self._core.command_seq + 1
+        ts_ns = max(self._last_ts, self._clock())
+        self._last_ts = ts_ns
+        try:
+            record = encode_record(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
+        except Exception as exc:  # the core is untouched: refuse just this command
+            future.set_exception(exc)
+            return
+        try:
+            events = self._core.apply(command, ts_ns)
+        except BaseException as exc:
+            # The core may be half-way through a change: stop applying. The command is not
+            # journaled, so a restart replays exactly the commands before it.
+            logger.critical("core failed on command seq %d; refusing further commands", seq)
+            self._core_failure = exc
+            future.set_exception(exc)
+            return
+        applied.append(_Applied(record, future, events))
+
+    def _maybe_capture_snapshot(self) -> tuple[int, bytes] | None:
+        seq = self._core.command_seq
+        if (
+            self._snapshots is None
+            or self._core_failure is not None
+            or seq - self._last_snapshot_seq < self._snapshot_every
+            or not self._snapshots.reserve()  # the previous one is still being written
+        ):
+            return None
+        self._last_snapshot_seq = seq
+        try:
+            return seq, self._core.snapshot()
+        except Exception:
+            # Snapshots only shorten recovery: trading goes on, the next attempt is due later.
+            logger.exception("capturing a snapshot at seq %d failed", seq)
+            self._snapshots.release()
+            return None
+
+    def _hand_over(self, applied: list[_Applied], snapshot: tuple[int, bytes] | None) -> None:
+        if not applied and snapshot is None:
+            return
+        with self._handover:
+            # Back-pressure: the writer takes the whole pending list at once, so this waits
+            # at most one fsync.
+            while len(self._pending) >= self._max_batch:
+                self._handover.wait()
+            self._pending.extend(applied)
+            if snapshot is not None:
+                # Every record the snapshot includes is pending or already durable.
+                self._pending_snapshot = snapshot
+            self._handover.notify_all()
+
+    # --- writer thread -------------------------------------------------------------------------
+
+    def _run_writer(self) -> None:
+        while True:
+            with self._handover:
+                while not self._pending and self._pending_snapshot is None and not self._core_done:
+                    self._handover.wait()
+                if not self._pending and self._pending_snapshot is None:
+                    return  # the core thread is done and everything is written
+                batch, self._pending = self._pending, []
+                snapshot, self._pending_snapshot = self._pending_snapshot, None
+                self._handover.notify_all()
+            self._commit(batch, snapshot)
+
+    def _commit(self, batch: list[_Applied], snapshot: tuple[int, bytes] | None) -> None:
+        if batch and self._log_failure is None:
+            try:
+                self._log.append([applied.record for applied in batch])
+            except BaseException as exc:
+                logger.critical("journal write failed; refusing further commands", exc_info=True)
+                self._log_failure = exc
+        if self._log_failure is not None:
+            for applied in batch:
+                error = JournalFailedError("the command could not be made durable")
+                error.__cause__ = self._log_failure
+                applied.future.set_exception(error)
+            if snapshot is not None and self._snapshots is not None:
+                self._snapshots.release()
+            return
+        if batch:
+            events = [event for applied in batch for event in applied.events]
+            for listener in self._listeners:
+                try:
+                    listener(events)
+                except Exception:
+                    logger.exception("durable listener %r failed", listener)
+            for applied in batch:
+                applied.future.set_result(applied.events)
+        if snapshot is not None and self._snapshots is not None:
+            self._snapshots.write(*snapshot)

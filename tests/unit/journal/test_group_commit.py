@@ -1,0 +1,290 @@
+import asyncio
+import threading
+from collections.abc import Sequence
+from concurrent.futures import CancelledError
+from pathlib import Path
+
+import pytest
+
+from bourse.core.config import CoreConfig
+from bourse.core.engine import TradingCore
+from bourse.domain.codec import encode_events
+from bourse.domain.commands import Command, Deposit, OpenAccount, Withdraw
+from bourse.domain.events import Event, FundsDeposited
+from bourse.journal.file_log import FileCommandLog, JournalFailedError
+from bourse.journal.group_commit import JournalClosedError, JournaledCore
+from bourse.journal.records import JournalRecord
+from bourse.journal.recovery import recover, replay_from_scratch
+from bourse.journal.snapshots import SnapshotStore
+
+TIMEOUT = 10
+
+
+def deposit(n: int) -> Deposit:
+    return Deposit(account=1, amount=n, reference=f"d{n}")
+
+
+def journal_records(directory: Path) -> list[JournalRecord]:
+    with FileCommandLog.open(directory, read_only=True) as log:
+        return list(log.read_from(1))
+
+
+class GatedLog:
+    """A real file log whose appends wait for the test to open a gate."""
+
+    def __init__(self, log: FileCommandLog) -> None:
+        self.log = log
+        self.gate = threading.Event()
+        self.entered = threading.Semaphore(0)
+        self.batch_sizes: list[int] = []
+
+    @property
+    def last_seq(self) -> int:
+        return self.log.last_seq
+
+    @property
+    def last_ts_ns(self) -> int:
+        return self.log.last_ts_ns
+
+    def append(self, records: Sequence[bytes]) -> None:
+        self.entered.release()
+        assert self.gate.wait(TIMEOUT)
+        self.batch_sizes.append(len(records))
+        self.log.append(records)
+
+    def close(self) -> None:
+        self.log.close()
+
+
+class FailingLog(GatedLog):
+    def append(self, records: Sequence[bytes]) -> None:
+        raise OSError(5, "Input/output error")
+
+
+class TrippingCore:
+    """A TradingCore (wrapped, as it may be compiled and closed to subclassing) that raises on
+    a Withdraw with reference "boom" and waits on `gate` for one with reference "wait"."""
+
+    def __init__(self) -> None:
+        self.inner = TradingCore()
+        self.gate = threading.Event()
+
+    @property
+    def command_seq(self) -> int:
+        return self.inner.command_seq
+
+    @property
+    def config(self) -> CoreConfig:
+        return self.inner.config
+
+    def apply(self, command: Command, ts_ns: int) -> list[Event]:
+        if isinstance(command, Withdraw) and command.reference == "boom":
+            self.inner.command_seq += 1  # half-way through a change, as a real bug leaves it
+            raise RuntimeError("bug in the core")
+        if isinstance(command, Withdraw) and command.reference == "wait":
+            assert self.gate.wait(TIMEOUT)
+        return self.inner.apply(command, ts_ns)
+
+    def snapshot(self) -> bytes:
+        return self.inner.snapshot()
+
+    def state_hash(self) -> str:
+        return self.inner.state_hash()
+
+
+def test_results_are_the_core_events_and_the_journal_replays_to_the_same_state(tmp_path):
+    with JournaledCore.open(tmp_path) as journaled:
+        futures = [journaled.submit(OpenAccount(account=1))]
+        futures += [journaled.submit(deposit(n)) for n in range(1, 200)]
+        results = [future.result(TIMEOUT) for future in futures]
+
+    reference = TradingCore()
+    stamps = [(record.command, record.ts_ns) for record in journal_records(tmp_path)]
+    assert [r.seq for r in journal_records(tmp_path)] == list(range(1, 201))
+    assert [encode_events(reference.apply(c, ts)) for c, ts in stamps] == [
+        encode_events(events) for events in results
+    ]
+    assert replay_from_scratch(tmp_path).state_hash() == journaled.core.state_hash()
+
+
+def test_no_result_is_released_before_its_batch_is_durable(tmp_path):
+    core, log = recover(tmp_path)
+    gated = GatedLog(log)
+    journaled = JournaledCore(core, gated)
+
+    future = journaled.submit(OpenAccount(account=1))
+    assert gated.entered.acquire(timeout=TIMEOUT)  # the writer is inside append
+    assert not future.done()
+    assert log.last_seq == 0
+
+    gated.gate.set()
+    future.result(TIMEOUT)
+    assert log.last_seq == 1
+    journaled.close()
+
+
+def test_commands_arriving_during_an_fsync_are_committed_together(tmp_path):
+    core, log = recover(tmp_path)
+    gated = GatedLog(log)
+    journaled = JournaledCore(core, gated, max_batch=50)
+
+    first = journaled.submit(OpenAccount(account=1))
+    assert gated.entered.acquire(timeout=TIMEOUT)
+    rest = [journaled.submit(deposit(n)) for n in range(1, 120)]
+    gated.gate.set()
+    results = [future.result(TIMEOUT) for future in [first, *rest]]
+    journaled.close()
+
+    assert gated.batch_sizes[0] == 1
+    assert len(gated.batch_sizes) < 10
+    assert max(gated.batch_sizes) <= 2 * 50
+    assert sum(gated.batch_sizes) == 120
+    assert [events[0].command_seq for events in results] == list(range(1, 121))
+
+
+def test_journal_time_never_goes_backwards_even_across_restarts(tmp_path):
+    readings = iter([50, 40, 60, 10])
+    with JournaledCore.open(tmp_path, clock=lambda: next(readings)) as journaled:
+        for n in range(1, 5):
+            journaled.submit(deposit(n)).result(TIMEOUT)
+
+    with JournaledCore.open(tmp_path, clock=lambda: 30) as journaled:
+        journaled.submit(deposit(5)).result(TIMEOUT)
+
+    assert [r.ts_ns for r in journal_records(tmp_path)] == [50, 50, 60, 60, 60]
+
+
+def test_durable_listeners_see_each_batch_in_order_and_a_failing_one_is_isolated(tmp_path):
+    seen: list[Event] = []
+
+    def broken(events: list[Event]) -> None:
+        raise ValueError("projection bug")
+
+    with JournaledCore.open(tmp_path, on_durable=[broken, seen.extend]) as journaled:
+        journaled.add_durable_listener(lambda events: None)
+        futures = [journaled.submit(OpenAccount(account=1))]
+        futures += [journaled.submit(deposit(n)) for n in range(1, 50)]
+        expected = [event for future in futures for event in future.result(TIMEOUT)]
+
+    assert seen == expected
+    assert [event.seq for event in seen] == list(range(1, 51))
+
+
+def test_snapshot_is_written_once_its_commands_are_durable(tmp_path):
+    core, log = recover(tmp_path)
+    durable_when_written: list[tuple[int, int]] = []
+
+    class WatchedStore(SnapshotStore):
+        def write(self, seq: int, data: bytes) -> Path:
+            durable_when_written.append((seq, log.last_seq))
+            return super().write(seq, data)
+
+    store = WatchedStore(tmp_path / "snapshots")
+    with JournaledCore(core, log, store, snapshot_every=25) as journaled:
+        journaled.submit(OpenAccount(account=1)).result(TIMEOUT)
+        for n in range(1, 60):
+            journaled.submit(deposit(n)).result(TIMEOUT)
+
+    # At 50 the snapshot of 25 may still be being written; the next one is then a little later.
+    assert store.seqs()[0] == 25
+    assert len(store.seqs()) == 2
+    assert all(seq <= durable for seq, durable in durable_when_written)
+    seq, data = store.load_newest_valid() or (0, b"")
+    assert seq >= 50
+    assert TradingCore.restore(data).command_seq == seq
+
+
+def test_close_commits_everything_already_submitted_then_refuses(tmp_path):
+    journaled = JournaledCore.open(tmp_path)
+    futures = [journaled.submit(deposit(n)) for n in range(1, 300)]
+    journaled.close()
+
+    assert all(future.done() and future.exception() is None for future in futures)
+    assert len(journal_records(tmp_path)) == 299
+    with pytest.raises(JournalClosedError):
+        journaled.submit(deposit(300))
+    journaled.close()  # a second close does nothing
+
+
+def test_execute_awaits_the_durable_result(tmp_path):
+    async def main(journaled: JournaledCore[TradingCore]) -> list[Event]:
+        await journaled.execute(OpenAccount(account=1))
+        return await journaled.execute(deposit(7))
+
+    with JournaledCore.open(tmp_path) as journaled:
+        events = asyncio.run(main(journaled))
+
+    assert isinstance(events[0], FundsDeposited)
+    assert events[0].amount == 7
+
+
+def test_a_failed_write_fails_the_batch_and_every_later_command(tmp_path):
+    core, log = recover(tmp_path)
+    journaled = JournaledCore(core, FailingLog(log))
+
+    future = journaled.submit(OpenAccount(account=1))
+    with pytest.raises(JournalFailedError, match="could not be made durable"):
+        future.result(TIMEOUT)
+    with pytest.raises(JournalFailedError):
+        journaled.submit(deposit(1))
+    journaled.close()
+
+    assert journal_records(tmp_path) == []
+
+
+def test_a_core_failure_commits_what_came_before_and_refuses_the_rest(tmp_path):
+    log = FileCommandLog.open(tmp_path)
+    core = TrippingCore()
+    journaled = JournaledCore(core, log)
+
+    before = journaled.submit(Withdraw(account=1, amount=1, reference="wait"))
+    boom = journaled.submit(Withdraw(account=1, amount=1, reference="boom"))
+    after = journaled.submit(deposit(1))
+    core.gate.set()
+
+    assert before.result(TIMEOUT)
+    with pytest.raises(RuntimeError, match="bug in the core"):
+        boom.result(TIMEOUT)
+    with pytest.raises(JournalFailedError):
+        after.result(TIMEOUT)
+    with pytest.raises(JournalFailedError):
+        journaled.submit(deposit(2))
+    journaled.close()
+
+    assert [r.command for r in journal_records(tmp_path)] == [
+        Withdraw(account=1, amount=1, reference="wait")
+    ]
+
+
+def test_a_command_cancelled_while_queued_is_never_applied(tmp_path):
+    log = FileCommandLog.open(tmp_path)
+    core = TrippingCore()
+    journaled = JournaledCore(core, log)
+
+    held = journaled.submit(Withdraw(account=1, amount=1, reference="wait"))
+    withdrawn = journaled.submit(deposit(1))
+    assert withdrawn.cancel()
+    core.gate.set()
+    held.result(TIMEOUT)
+    journaled.close()
+
+    with pytest.raises(CancelledError):
+        withdrawn.result(0)
+    assert len(journal_records(tmp_path)) == 1
+
+
+def test_only_journaled_command_types_are_accepted(tmp_path):
+    class Unjournaled(Command, frozen=True):
+        pass
+
+    with JournaledCore.open(tmp_path) as journaled, pytest.raises(TypeError, match="Unjournaled"):
+        journaled.submit(Unjournaled())
+
+
+def test_core_and_log_must_agree_on_the_sequence(tmp_path):
+    core, log = recover(tmp_path)
+    core.apply(OpenAccount(account=1), 1)
+
+    with pytest.raises(ValueError, match="command_seq 1 but the log ends at 0"):
+        JournaledCore(core, log)
+    log.close()
