@@ -66,15 +66,25 @@ class JournalClosedError(RuntimeError):
 
 
 class _Applied:
-    __slots__ = ("events", "future", "record")
+    """Applied commands awaiting durability: one submitted command, or one submitted group
+    (``result`` is then the list of each command's events)."""
 
-    def __init__(self, record: bytes, future: "Future[list[Event]]", events: list[Event]) -> None:
-        self.record = record
+    __slots__ = ("events", "future", "records", "result")
+
+    def __init__(
+        self,
+        records: list[bytes],
+        future: "Future[typing.Any]",
+        events: list[Event],
+        result: object,
+    ) -> None:
+        self.records = records
         self.future = future
         self.events = events
+        self.result = result
 
 
-_Submitted = tuple[Command, "Future[list[Event]]"]
+_Submitted = tuple["Command | list[Command]", "Future[typing.Any]"]
 
 
 class JournaledCore(Generic[C]):
@@ -191,6 +201,31 @@ class JournaledCore(Generic[C]):
             self._commands.put((command, future))
         return future
 
+    def submit_many(self, commands: Sequence[Command]) -> "Future[list[list[Event]]]":
+        """Queue commands as one group: applied one after another, made durable together; the
+        future resolves to each command's events, in order, once the whole group is durable.
+
+        One future for many commands is what lets a producer that gathers requests (a gateway's
+        event loop tick, a simulator) go at the core's speed instead of the futures' speed.
+        """
+        group = list(commands)
+        for command in group:
+            if type(command) not in _JOURNALED_TYPES:
+                raise TypeError(f"{type(command).__name__} is not a journaled command type")
+        future: Future[list[list[Event]]] = Future()
+        with self._submit_lock:
+            if self._closed:
+                raise JournalClosedError("the journaled core is closed")
+            failure = self._core_failure or self._log_failure
+            if failure is not None:
+                raise JournalFailedError("the journaled core has failed") from failure
+            self._commands.put((group, future))
+        return future
+
+    async def execute_many(self, commands: Sequence[Command]) -> list[list[Event]]:
+        """`submit_many` for asyncio code."""
+        return await asyncio.wrap_future(self.submit_many(commands))
+
     async def execute(self, command: Command) -> list[Event]:
         """`submit` for asyncio code: the command's events once it is durable."""
         return await asyncio.wrap_future(self.submit(command))
@@ -244,7 +279,10 @@ class JournaledCore(Generic[C]):
                 self._handover.notify_all()
 
     def _apply(
-        self, command: Command, future: "Future[list[Event]]", applied: list[_Applied]
+        self,
+        submitted: "Command | list[Command]",
+        future: "Future[typing.Any]",
+        applied: list[_Applied],
     ) -> None:
         if not future.set_running_or_notify_cancel():
             return  # cancelled while queued: never applied, never journaled
@@ -254,24 +292,51 @@ class JournaledCore(Generic[C]):
             error.__cause__ = failure
             future.set_exception(error)
             return
-        seq = self._core.command_seq + 1
-        ts_ns = max(self._last_ts, self._clock())
-        self._last_ts = ts_ns
-        try:
-            record = encode_record(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
-        except Exception as exc:  # the core is untouched: refuse just this command
-            future.set_exception(exc)
-            return
-        try:
-            events = self._core.apply(command, ts_ns)
-        except BaseException as exc:
-            # The core may be half-way through a change: stop applying. The command is not
-            # journaled, so a restart replays exactly the commands before it.
-            logger.critical("core failed on command seq %d; refusing further commands", seq)
-            self._core_failure = exc
-            future.set_exception(exc)
-            return
-        applied.append(_Applied(record, future, events))
+        group = submitted if isinstance(submitted, list) else [submitted]
+        records: list[bytes] = []
+        results: list[list[Event]] = []
+        for command in group:
+            seq = self._core.command_seq + 1
+            ts_ns = max(self._last_ts, self._clock())
+            try:
+                record = encode_record(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
+            except Exception as exc:  # the core is untouched by this command: refuse it
+                self._settle_partial(records, future, results, exc, applied)
+                return
+            self._last_ts = ts_ns
+            try:
+                events = self._core.apply(command, ts_ns)
+            except BaseException as exc:
+                # The core may be half-way through a change: stop applying. The command is not
+                # journaled, so a restart replays exactly the commands before it.
+                logger.critical("core failed on command seq %d; refusing further commands", seq)
+                self._core_failure = exc
+                self._settle_partial(records, future, results, exc, applied)
+                return
+            records.append(record)
+            results.append(events)
+        if isinstance(submitted, list):
+            flat = [event for events in results for event in events]
+            applied.append(_Applied(records, future, flat, results))
+        else:
+            applied.append(_Applied(records, future, results[0], results[0]))
+
+    def _settle_partial(
+        self,
+        records: list[bytes],
+        future: "Future[typing.Any]",
+        results: list[list[Event]],
+        error: BaseException,
+        applied: list[_Applied],
+    ) -> None:
+        """A command of a group failed: the ones before it changed the core, so they are still
+        journaled (their listeners run), but the group's future reports the failure."""
+        if records:
+            failed: Future[typing.Any] = Future()
+            failed.set_running_or_notify_cancel()
+            flat = [event for events in results for event in events]
+            applied.append(_Applied(records, failed, flat, results))
+        future.set_exception(error)
 
     def _maybe_capture_snapshot(self) -> tuple[int, bytes] | None:
         seq = self._core.command_seq
@@ -322,7 +387,7 @@ class JournaledCore(Generic[C]):
     def _commit(self, batch: list[_Applied], snapshot: tuple[int, bytes] | None) -> None:
         if batch and self._log_failure is None:
             try:
-                self._log.append([applied.record for applied in batch])
+                self._log.append([record for applied in batch for record in applied.records])
             except BaseException as exc:
                 logger.critical("journal write failed; refusing further commands", exc_info=True)
                 self._log_failure = exc
@@ -342,6 +407,6 @@ class JournaledCore(Generic[C]):
                 except Exception:
                     logger.exception("durable listener %r failed", listener)
             for applied in batch:
-                applied.future.set_result(applied.events)
+                applied.future.set_result(applied.result)
         if snapshot is not None and self._snapshots is not None:
             self._snapshots.write(*snapshot)

@@ -288,3 +288,41 @@ def test_core_and_log_must_agree_on_the_sequence(tmp_path):
     with pytest.raises(ValueError, match="command_seq 1 but the log ends at 0"):
         JournaledCore(core, log)
     log.close()
+
+
+def test_a_group_resolves_to_each_commands_events_once_all_are_durable(tmp_path):
+    core, log = recover(tmp_path)
+    gated = GatedLog(log)
+    journaled = JournaledCore(core, gated)
+
+    single = journaled.submit(OpenAccount(account=1))
+    group = journaled.submit_many([deposit(n) for n in range(1, 6)])
+    assert gated.entered.acquire(timeout=TIMEOUT)
+    assert not group.done()
+
+    gated.gate.set()
+    results = group.result(TIMEOUT)
+    single.result(TIMEOUT)
+    journaled.close()
+
+    assert [[type(e) for e in events] for events in results] == [[FundsDeposited]] * 5
+    assert [events[0].amount for events in results] == [1, 2, 3, 4, 5]  # type: ignore[attr-defined]
+    assert [r.seq for r in journal_records(tmp_path)] == list(range(1, 7))
+    assert replay_from_scratch(tmp_path).state_hash() == journaled.core.state_hash()
+
+
+def test_a_core_failure_inside_a_group_keeps_the_commands_before_it(tmp_path):
+    core = TrippingCore()
+    _, log = recover(tmp_path)
+    journaled = JournaledCore(core, log)  # type: ignore[type-var]
+    journaled.submit(OpenAccount(account=1)).result(TIMEOUT)
+
+    group = journaled.submit_many(
+        [deposit(10), Withdraw(account=1, amount=1, reference="boom"), deposit(20)]
+    )
+    with pytest.raises(RuntimeError, match="bug in the core"):
+        group.result(TIMEOUT)
+    journaled.close()
+
+    journaled_commands = [r.command for r in journal_records(tmp_path)]
+    assert journaled_commands == [OpenAccount(account=1), deposit(10)]
