@@ -84,7 +84,17 @@ class _Applied:
         self.result = result
 
 
-_Submitted = tuple["Command | list[Command]", "Future[typing.Any]"]
+class _Query:
+    """A read of the core, run in the core thread between commands."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, read: "Callable[[typing.Any], object]") -> None:
+        self.read = read
+
+
+_Submitted = tuple["Command | list[Command] | _Query", "Future[typing.Any]"]
+T = typing.TypeVar("T")
 
 
 class JournaledCore(Generic[C]):
@@ -226,6 +236,25 @@ class JournaledCore(Generic[C]):
         """`submit_many` for asyncio code."""
         return await asyncio.wrap_future(self.submit_many(commands))
 
+    def query(self, read: "Callable[[C], T]") -> "Future[T]":
+        """Run ``read(core)`` in the core thread, in line with the commands.
+
+        The future resolves once every command submitted before the query is durable, so a
+        read never shows an effect that a crash could still take back, and a client always
+        reads its own acknowledged writes. ``read`` must not change the core and must copy what
+        it returns (the core moves on as soon as it returns).
+        """
+        future: Future[T] = Future()
+        with self._submit_lock:
+            if self._closed:
+                raise JournalClosedError("the journaled core is closed")
+            self._commands.put((_Query(read), future))
+        return future
+
+    async def read(self, read: "Callable[[C], T]") -> T:
+        """`query` for asyncio code."""
+        return await asyncio.wrap_future(self.query(read))
+
     async def execute(self, command: Command) -> list[Event]:
         """`submit` for asyncio code: the command's events once it is durable."""
         return await asyncio.wrap_future(self.submit(command))
@@ -280,7 +309,7 @@ class JournaledCore(Generic[C]):
 
     def _apply(
         self,
-        submitted: "Command | list[Command]",
+        submitted: "Command | list[Command] | _Query",
         future: "Future[typing.Any]",
         applied: list[_Applied],
     ) -> None:
@@ -291,6 +320,14 @@ class JournaledCore(Generic[C]):
             error = JournalFailedError("the journaled core has failed")
             error.__cause__ = failure
             future.set_exception(error)
+            return
+        if isinstance(submitted, _Query):
+            try:
+                value = submitted.read(self._core)
+            except Exception as exc:  # a failed read changes nothing
+                future.set_exception(exc)
+                return
+            applied.append(_Applied([], future, [], value))
             return
         group = submitted if isinstance(submitted, list) else [submitted]
         records: list[bytes] = []

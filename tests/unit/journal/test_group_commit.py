@@ -326,3 +326,29 @@ def test_a_core_failure_inside_a_group_keeps_the_commands_before_it(tmp_path):
 
     journaled_commands = [r.command for r in journal_records(tmp_path)]
     assert journaled_commands == [OpenAccount(account=1), deposit(10)]
+
+
+def test_a_query_sees_every_earlier_command_and_waits_until_they_are_durable(tmp_path):
+    core, log = recover(tmp_path)
+    gated = GatedLog(log)
+    journaled = JournaledCore(core, gated)
+
+    journaled.submit(OpenAccount(account=1))
+    journaled.submit(deposit(500))
+    balance = journaled.query(lambda core: core.accounts[1].cash_available)
+    assert gated.entered.acquire(timeout=TIMEOUT)
+    assert not balance.done()  # the deposit is applied but not yet durable
+
+    gated.gate.set()
+    assert balance.result(TIMEOUT) == 500
+    journaled.close()
+    assert [r.seq for r in journal_records(tmp_path)] == [1, 2]  # queries are not journaled
+
+
+def test_a_failing_query_fails_alone(tmp_path):
+    with JournaledCore.open(tmp_path) as journaled:
+        failed = journaled.query(lambda core: core.accounts[99])
+        after = journaled.submit(OpenAccount(account=1))
+        with pytest.raises(KeyError):
+            failed.result(TIMEOUT)
+        assert after.result(TIMEOUT)
