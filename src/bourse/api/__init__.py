@@ -1,0 +1,1 @@
+"""HTTP and WebSocket edge: routes, wire schemas, auth, errors, OpenAPI, Kite compatibility."""
