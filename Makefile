@@ -52,9 +52,8 @@ test: lint typecheck importlint pytest
 bench: $(STAMP) $(NATIVE_STAMP)
 	$(PY) bench/core.py
 
-run:
-	@echo "make run arrives with the gateway (issue 3): the trading core has no network edge yet." >&2
-	@exit 2
+run: $(STAMP) $(NATIVE_STAMP)
+	BOURSE_MODE=$${BOURSE_MODE:-development} $(VENV)/bin/bourse run
 
 clean: clean-native
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis

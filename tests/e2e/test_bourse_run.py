@@ -1,0 +1,86 @@
+"""`bourse run` as a user starts it: a subprocess on a fresh data directory."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def bourse_run(data_dir: Path) -> Iterator[tuple[str, str]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOURSE_MODE": "development",
+        "BOURSE_DATA_DIR": str(data_dir),
+        "BOURSE_PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bourse.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = []
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            banner.append(line)
+            if line.startswith("Demo user:"):
+                break
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                httpx.get(f"{base}/api/v1/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base, "".join(banner)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def test_bourse_run_serves_and_prints_demo_credentials(tmp_path: Path) -> None:
+    with bourse_run(tmp_path / "var") as (base, banner):
+        health = httpx.get(f"{base}/api/v1/health").json()
+
+    assert "demo@bourse.local" in banner and "password: bourse-demo-2026" in banner
+    assert health["status"] == "success"
+    assert health["data"]["durable_seq"] > 0
+
+
+def test_restarting_on_the_same_data_seeds_nothing_twice(tmp_path: Path) -> None:
+    with bourse_run(tmp_path / "var") as (base, _):
+        first = httpx.get(f"{base}/api/v1/health").json()["data"]["durable_seq"]
+    with bourse_run(tmp_path / "var") as (base, banner):
+        second = httpx.get(f"{base}/api/v1/health").json()["data"]["durable_seq"]
+
+    assert second == first
+    assert "trading account 1" in banner
