@@ -88,8 +88,10 @@ class FrameScanner:
                 return
             length, length_crc, payload_crc = HEADER.unpack(header)
             if zlib.crc32(header[:4]) != length_crc:
-                if offset + HEADER_SIZE == size:
-                    self.torn = True  # a damaged header is the last thing written
+                if offset + HEADER_SIZE == size or self._zeros_from(offset):
+                    # A damaged header is the last thing written, or the file was extended
+                    # with zeros whose data never landed (a power loss before the fsync).
+                    self.torn = True
                     return
                 raise JournalCorruptError(self._path, offset, "header CRC mismatch")
             end = offset + HEADER_SIZE + length
@@ -108,3 +110,19 @@ class FrameScanner:
             self.valid_end = end
             yield offset, payload
             offset = end
+
+    def _zeros_from(self, offset: int) -> bool:
+        """Whether every byte from ``offset`` to the end of the scan is zero."""
+        file = self._file
+        resume = file.tell()
+        file.seek(offset)
+        remaining = self._size - offset
+        try:
+            while remaining > 0:
+                chunk = file.read(min(remaining, 1 << 20))
+                if not chunk or chunk.count(0) != len(chunk):
+                    return False
+                remaining -= len(chunk)
+            return True
+        finally:
+            file.seek(resume)

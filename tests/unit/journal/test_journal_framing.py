@@ -110,3 +110,21 @@ def test_scan_from_an_offset_starts_there():
     records = list(FrameScanner(io.BytesIO(data), "mem.log", len(data), start))
 
     assert [payload for _, payload in records] == PAYLOADS[2:]
+
+
+@pytest.mark.parametrize("zeros", [1, HEADER_SIZE, HEADER_SIZE + 1, 4096])
+def test_scan_zero_filled_tail_from_a_lost_write_is_a_torn_tail(zeros: int) -> None:
+    data = LOG_MAGIC + frame_all(PAYLOADS) + bytes(zeros)
+
+    records, scanner = scan(data)
+
+    assert [payload for _, payload in records] == PAYLOADS
+    assert scanner.torn
+    assert scanner.valid_end == len(data) - zeros
+
+
+def test_scan_zeros_followed_by_data_is_still_corruption() -> None:
+    data = LOG_MAGIC + frame_all(PAYLOADS) + bytes(64) + frame(b"after the hole")
+
+    with pytest.raises(JournalCorruptError, match="header CRC mismatch"):
+        scan(data)
