@@ -15,7 +15,7 @@ _NO_LIMIT_BUY = 1 << 60
 
 class BareBook(FillHandler):
     def __init__(self, token: int = 1) -> None:
-        self.book = OrderBook(token)
+        self.book = OrderBook(token, track_changes=False)
         self.orders: dict[OrderId, WorkingOrder] = {}
         self.trades = 0
         self.traded_quantity = 0

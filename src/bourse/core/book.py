@@ -42,16 +42,31 @@ class Level:
         self.dead = 0
 
 
+def change_key(price: Paise, is_bid: bool) -> int:
+    """Key of a changed level in ``OrderBook.changes``: the price and the side in one int."""
+    return (price << 1) | is_bid
+
+
 class BookSide:
-    """One side of a book. ``sign`` is -1 for bids (so the heap yields the highest price)."""
+    """One side of a book. ``sign`` is -1 for bids (so the heap yields the highest price).
 
-    __slots__ = ("heap", "in_heap", "levels", "sign")
+    ``changes`` (shared with the other side) collects the levels changed since the owner last
+    reported them, when the book tracks changes.
+    """
 
-    def __init__(self, is_bid: bool) -> None:
+    __slots__ = ("changes", "heap", "in_heap", "is_bid", "levels", "sign")
+
+    def __init__(self, is_bid: bool, changes: dict[int, None] | None) -> None:
+        self.is_bid = is_bid
         self.sign = -1 if is_bid else 1
         self.levels: dict[Paise, Level] = {}
         self.heap: list[Paise] = []
         self.in_heap: set[Paise] = set()
+        self.changes = changes
+
+    def note_change(self, price: Paise) -> None:
+        if self.changes is not None:
+            self.changes[(price << 1) | self.is_bid] = None
 
     def best(self) -> Level | None:
         heap = self.heap
@@ -75,11 +90,15 @@ class BookSide:
         level.visible += order.visible_quantity
         level.live += 1
         order.in_book = True
+        if self.changes is not None:
+            self.changes[(price << 1) | self.is_bid] = None
         return level
 
     def remove(self, order: WorkingOrder) -> Level:
         """Take a resting order out of its level (O(1)); drops the level when it empties."""
         level = self.levels[order.price]
+        if self.changes is not None:
+            self.changes[(order.price << 1) | self.is_bid] = None
         order.in_book = False
         level.visible -= order.visible_quantity
         level.live -= 1
@@ -121,12 +140,18 @@ class FillHandler:
 
 
 class OrderBook:
-    __slots__ = ("asks", "bids", "token")
+    """Both sides of one instrument's book. With ``track_changes`` every level that an add, a
+    removal or a fill changes is noted in ``changes`` until the owner reads and clears it."""
 
-    def __init__(self, token: int) -> None:
+    __slots__ = ("asks", "bids", "changes", "reported", "token")
+
+    def __init__(self, token: int, *, track_changes: bool = True) -> None:
         self.token = token
-        self.bids = BookSide(is_bid=True)
-        self.asks = BookSide(is_bid=False)
+        self.changes: dict[int, None] | None = {} if track_changes else None
+        self.bids = BookSide(True, self.changes)
+        self.asks = BookSide(False, self.changes)
+        self.reported = False
+        """Set while the owner has this book on its list of books to report."""
 
     def side_of(self, is_buy: bool) -> BookSide:
         return self.bids if is_buy else self.asks
@@ -165,6 +190,8 @@ class OrderBook:
             handler.fill(order, resting, quantity, price)
             resting.visible_quantity = visible - quantity
             level.visible -= quantity
+            if opposite.changes is not None:
+                opposite.changes[(price << 1) | opposite.is_bid] = None
             if resting.filled_quantity == resting.quantity:
                 level.queue.popleft()
                 resting.in_book = False

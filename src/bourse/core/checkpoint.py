@@ -191,6 +191,13 @@ def restore_core(core: "TradingCore", data: bytes) -> None:
         core.accounts[a.account_id] = account
     for order_record in state.orders:
         order = _rebuild_order(order_record)
+        owner = core.accounts[order.account]
+        order.owner = owner
+        order.instrument = core.instruments[order.token]
+        if (order.token, order.product) in owner.positions:
+            order.position = owner.positions[(order.token, order.product)]
+        if order.token in owner.holdings:
+            order.holding = owner.holdings[order.token]
         core.orders[order.order_id] = order
         if order_record.in_book:
             side = core.books[order.token].side_of(order.is_buy)
@@ -200,3 +207,7 @@ def restore_core(core: "TradingCore", data: bytes) -> None:
             core.stops[order.token].add(order)
         if order.expires_at_ns:
             heappush(core._expiries, (order.expires_at_ns, order.order_id))
+    # Rebuilding the books noted every level as changed; nothing has changed for listeners.
+    for book in core.books.values():
+        if book.changes is not None:
+            book.changes.clear()

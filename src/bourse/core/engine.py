@@ -84,8 +84,8 @@ class TradingCore(FillHandler):
         self._expiries: list[tuple[int, OrderId]] = []
         self._ts = 0
         self._events: list[ev.Event] = []
-        self._touched: dict[tuple[InstrumentToken, bool, Paise], None] = {}
-        self._sweeps: dict[InstrumentToken, list[Paise]] = {}
+        # Books whose levels the current command touched (each book keeps the levels).
+        self._touched: list[OrderBook] = []
         self._handlers: dict[type[cmd.Command], Callable[[Any], None]] = {
             cmd.PlaceOrder: self._place,
             cmd.CancelOrder: self._cancel_command,
@@ -113,10 +113,23 @@ class TradingCore(FillHandler):
         self._events = events
         if self._expiries and self._expiries[0][0] <= ts_ns:
             self._expire_due(ts_ns)
-        self._handlers[type(command)](command)
+        kind = type(command)
+        # The two hot commands skip the generic (Python-level) dispatch.
+        if kind is cmd.PlaceOrder:
+            self._place(command)  # type: ignore[arg-type]
+        elif kind is cmd.CancelOrder:
+            self._cancel_command(command)  # type: ignore[arg-type]
+        else:
+            self._handlers[kind](command)
         if self._touched:
             self._report_book_changes()
         return events
+
+    def _note(self, book: OrderBook) -> None:
+        """Remember to report ``book``'s changed levels at the end of the command."""
+        if book.changes and not book.reported:
+            book.reported = True
+            self._touched.append(book)
 
     def _next_event(self) -> int:
         self.event_seq += 1
@@ -296,6 +309,7 @@ class TradingCore(FillHandler):
             holding.available -= shares
             holding.blocked += shares
             order.blocked_quantity += shares
+            order.holding = holding
 
     def _place(self, c: cmd.PlaceOrder) -> None:
         problem = self._check_place(c)
@@ -330,6 +344,8 @@ class TradingCore(FillHandler):
             return
         # Accepted: from here on the command changes state.
         self.next_order_id += 1
+        order.owner = account
+        order.instrument = state
         self._block(account, order, cash, shares)
         account.open_orders += 1
         second = ts // NS_PER_SECOND
@@ -373,8 +389,8 @@ class TradingCore(FillHandler):
             self.stops[order.token].add(order)
             return
         self._execute(order)
-        if self._sweeps:
-            self._release_triggered(order.token)
+        if state.sweep_high:
+            self._release_triggered(state)
 
     # --- matching ------------------------------------------------------------------------------
 
@@ -391,7 +407,7 @@ class TradingCore(FillHandler):
         else:
             order.visible_quantity = order.next_peak()
             book.side_of(order.is_buy).add(order)
-            self._touched[(order.token, order.is_buy, order.price)] = None
+        self._note(book)
 
     # FillHandler: what the book's matching decided, settled and reported here.
 
@@ -399,7 +415,6 @@ class TradingCore(FillHandler):
         self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
     ) -> None:
         self._trade(aggressor, resting, quantity, price)
-        self._touched[(aggressor.token, resting.is_buy, price)] = None
 
     def resting_filled(self, resting: WorkingOrder) -> None:
         self._finish(resting, COMPLETE)
@@ -411,42 +426,20 @@ class TradingCore(FillHandler):
         self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
     ) -> None:
         token = aggressor.token
-        state = self.instruments[token]
+        state = aggressor.instrument
+        assert state is not None
         buy, sell = (aggressor, resting) if aggressor.is_buy else (resting, aggressor)
-        leverage = state.leverage
-        lower = state.lower_circuit
-        upper = state.upper_circuit
         totals = self.totals
-        buy_charges = settle_fill(
-            self.accounts[buy.account],
-            buy,
-            quantity,
-            price,
-            self.schedule,
-            leverage,
-            lower,
-            upper,
-            totals,
-        )
-        sell_charges = settle_fill(
-            self.accounts[sell.account],
-            sell,
-            quantity,
-            price,
-            self.schedule,
-            leverage,
-            lower,
-            upper,
-            totals,
-        )
+        buy_charges = settle_fill(buy, quantity, price, self.schedule, totals)
+        sell_charges = settle_fill(sell, quantity, price, self.schedule, totals)
         state.last_price = price
-        sweep = self._sweeps.get(token)
-        if sweep is None:
-            self._sweeps[token] = [price, price]
-        elif price < sweep[0]:
-            sweep[0] = price
-        elif price > sweep[1]:
-            sweep[1] = price
+        if state.sweep_high == 0:
+            state.sweep_low = price
+            state.sweep_high = price
+        elif price < state.sweep_low:
+            state.sweep_low = price
+        elif price > state.sweep_high:
+            state.sweep_high = price
         trade_id = self.next_trade_id
         self.next_trade_id = trade_id + 1
         self._events.append(
@@ -472,15 +465,16 @@ class TradingCore(FillHandler):
             )
         )
 
-    def _release_triggered(self, token: InstrumentToken) -> None:
+    def _release_triggered(self, state: InstrumentState) -> None:
         """Release stops crossed by this command's trades, round after round, until quiet."""
+        token = state.instrument.token
         stops = self.stops[token]
-        state = self.instruments[token]
-        while True:
-            sweep = self._sweeps.pop(token, None)
-            if sweep is None:
-                break
-            for order in stops.triggered(sweep[0], sweep[1]):
+        while state.sweep_high:
+            low, high = state.sweep_low, state.sweep_high
+            state.sweep_low = state.sweep_high = 0
+            if not stops.orders:
+                return
+            for order in stops.triggered(low, high):
                 order.status = OPEN
                 self._events.append(
                     ev.OrderTriggered(
@@ -494,7 +488,6 @@ class TradingCore(FillHandler):
                     )
                 )
                 self._execute(order)
-        self._sweeps.clear()
 
     # --- finishing orders ------------------------------------------------------------------------
 
@@ -502,7 +495,8 @@ class TradingCore(FillHandler):
         """Release whatever the order still blocks (exactly once) and forget it."""
         if status not in ALLOWED_TRANSITIONS[order.status]:
             raise AssertionError(f"order {order.order_id}: {order.status} -> {status} is illegal")
-        account = self.accounts[order.account]
+        account = order.owner
+        assert account is not None
         cash = order.blocked_cash
         if cash:
             account.cash_blocked -= cash
@@ -510,7 +504,8 @@ class TradingCore(FillHandler):
             order.blocked_cash = 0
         shares = order.blocked_quantity
         if shares:
-            holding = account.holdings[order.token]
+            holding = order.holding
+            assert holding is not None
             holding.blocked -= shares
             holding.available += shares
             order.blocked_quantity = 0
@@ -520,8 +515,9 @@ class TradingCore(FillHandler):
 
     def _cancel(self, order: WorkingOrder, reason: CancelReason) -> None:
         if order.in_book:
-            self.books[order.token].side_of(order.is_buy).remove(order)
-            self._touched[(order.token, order.is_buy, order.price)] = None
+            book = self.books[order.token]
+            book.side_of(order.is_buy).remove(order)
+            self._note(book)
         elif order.status is TRIGGER_PENDING:
             self.stops[order.token].remove(order)
         released_cash = order.blocked_cash
@@ -591,26 +587,32 @@ class TradingCore(FillHandler):
     # --- book change reporting --------------------------------------------------------------------
 
     def _report_book_changes(self) -> None:
-        touched = self._touched
-        self._touched = {}
-        if not self.config.book_events:
-            return
+        books = self._touched
+        self._touched = []
         events = self._events
-        for token, is_buy, price in touched:
-            side = self.books[token].side_of(is_buy)
-            level = side.levels.get(price)
-            events.append(
-                ev.BookChanged(
-                    seq=self._next_event(),
-                    command_seq=self.command_seq,
-                    ts_ns=self._ts,
-                    token=token,
-                    side=BUY if is_buy else SELL,
-                    price=price,
-                    quantity=0 if level is None else level.visible,
-                    orders=0 if level is None else level.live,
-                )
-            )
+        emit = self.config.book_events
+        for book in books:
+            book.reported = False
+            changes = book.changes
+            assert changes is not None
+            if emit:
+                for key in changes:
+                    price = key >> 1
+                    side = book.bids if key & 1 else book.asks
+                    level = side.levels.get(price)
+                    events.append(
+                        ev.BookChanged(
+                            seq=self._next_event(),
+                            command_seq=self.command_seq,
+                            ts_ns=self._ts,
+                            token=book.token,
+                            side=BUY if key & 1 else SELL,
+                            price=price,
+                            quantity=0 if level is None else level.visible,
+                            orders=0 if level is None else level.live,
+                        )
+                    )
+            changes.clear()
 
     # Administration, funds and modification live in their own modules to keep this one about
     # the order path; these thin methods hand over to them.

@@ -159,14 +159,16 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
     )
     book_side = core.books[order.token].side_of(order.is_buy)
     if order.in_book:
-        core._touched[(order.token, order.is_buy, order.price)] = None
         if keep_priority:
             leaves = new_quantity - order.filled_quantity
             if order.visible_quantity > leaves:
                 book_side.levels[order.price].visible -= order.visible_quantity - leaves
                 order.visible_quantity = leaves
+                book_side.note_change(order.price)
+                core._note(core.books[order.token])
         else:
             book_side.remove(order)
+            core._note(core.books[order.token])
             order = order.requeue_copy()
             core.orders[order.order_id] = order
     order.order_type = new_type
@@ -206,8 +208,8 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
         core.stops[order.token].add(order)  # re-keyed on the new trigger
     elif not keep_priority:
         core._execute(order)
-        if core._sweeps:
-            core._release_triggered(order.token)
+        if state.sweep_high:
+            core._release_triggered(state)
 
 
 def _resize_block(core: "TradingCore", order: WorkingOrder, cash: int, shares: int) -> None:

@@ -8,7 +8,7 @@ withdrawals.
 """
 
 from bourse.core.risk import margin_consumed
-from bourse.core.state import Account, Position, WorkingOrder
+from bourse.core.state import Position, WorkingOrder
 from bourse.core.vocabulary import MIS
 from bourse.domain.charges import ChargeSchedule
 from bourse.domain.types import Paise, Quantity
@@ -61,24 +61,25 @@ def apply_to_position(
 
 
 def settle_fill(
-    account: Account,
     order: WorkingOrder,
     quantity: Quantity,
     price: Paise,
     schedule: ChargeSchedule,
-    leverage: int,
-    lower_circuit: Paise,
-    upper_circuit: Paise,
     totals: Totals,
 ) -> Paise:
     """Settle one side of a fill; returns the charges this fill cost that side."""
+    account = order.owner
+    state = order.instrument
+    assert account is not None and state is not None
+    position = order.position
+    if position is None:  # first fill: the day position comes into being
+        position = order.position = account.position(order.token, order.product)
     value = quantity * price
     is_buy = order.is_buy
     order.filled_quantity += quantity
     order.filled_value += value
     charges = schedule.total(order.side, order.product, order.filled_value) - order.charges_paid
     product = order.product
-    position = account.position(order.token, product)
     reducing, margin_released, pnl = apply_to_position(position, is_buy, quantity, price)
 
     if product is MIS:
@@ -92,6 +93,9 @@ def settle_fill(
             totals.clearing -= pnl
         opening = quantity - reducing
         if opening:
+            leverage = state.leverage
+            lower_circuit = state.lower_circuit
+            upper_circuit = state.upper_circuit
             before = margin_consumed(
                 is_buy,
                 order.margin_filled_quantity,
@@ -117,7 +121,9 @@ def settle_fill(
         order.charges_paid += charges
         order.blocked_cash -= value + charges
         account.cash_blocked -= value + charges
-        holding = account.holding(order.token)
+        holding = order.holding
+        if holding is None:
+            holding = order.holding = account.holding(order.token)
         holding.available += quantity
         holding.cost += value
     else:
@@ -126,7 +132,8 @@ def settle_fill(
         charges = min(charges, value)
         order.charges_paid += charges
         order.blocked_quantity -= quantity
-        holding = account.holding(order.token)
+        holding = order.holding
+        assert holding is not None
         held = holding.available + holding.blocked
         holding.cost -= holding.cost * quantity // held
         holding.blocked -= quantity

@@ -24,12 +24,16 @@ class WorkingOrder:
         "expires_at_ns",
         "filled_quantity",
         "filled_value",
+        "holding",
         "in_book",
+        "instrument",
         "is_buy",
         "margin_filled_quantity",
         "margin_filled_value",
         "order_id",
         "order_type",
+        "owner",
+        "position",
         "price",
         "product",
         "quantity",
@@ -91,6 +95,11 @@ class WorkingOrder:
         self.margin_filled_value = 0
         self.visible_quantity = 0
         self.in_book = False
+        # Direct references, set by the core on acceptance, so fills need no dict lookups.
+        self.owner: Account | None = None
+        self.position: Position | None = None
+        self.holding: Holding | None = None
+        self.instrument: InstrumentState | None = None
 
     def requeue_copy(self) -> "WorkingOrder":
         """A copy to put back in the book after the order left it.
@@ -125,6 +134,10 @@ class WorkingOrder:
         copy.margin_filled_value = self.margin_filled_value
         copy.status = self.status
         copy.visible_quantity = self.visible_quantity
+        copy.owner = self.owner
+        copy.position = self.position
+        copy.holding = self.holding
+        copy.instrument = self.instrument
         return copy
 
     @property
@@ -224,7 +237,16 @@ class Account:
 class InstrumentState:
     """An instrument plus what changes during the day: status and last traded price."""
 
-    __slots__ = ("instrument", "last_price", "leverage", "lower_circuit", "status", "upper_circuit")
+    __slots__ = (
+        "instrument",
+        "last_price",
+        "leverage",
+        "lower_circuit",
+        "status",
+        "sweep_high",
+        "sweep_low",
+        "upper_circuit",
+    )
 
     def __init__(self, instrument: Instrument, leverage: int) -> None:
         self.instrument = instrument
@@ -234,3 +256,7 @@ class InstrumentState:
         self.upper_circuit = instrument.upper_circuit
         self.lower_circuit = instrument.lower_circuit
         self.leverage = leverage
+        # Lowest and highest trade price of the command being applied (0: no trade yet); stop
+        # orders are released against them.
+        self.sweep_low = 0
+        self.sweep_high = 0

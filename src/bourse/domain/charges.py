@@ -10,7 +10,7 @@ half-even to the paisa on its own, as a contract note does. Two properties the c
 * ``total(value) <= value`` (a sale's proceeds always cover its charges).
 """
 
-from typing import NamedTuple, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from bourse.domain.enums import Product, Side
 from bourse.domain.money import div_round_half_even
@@ -46,6 +46,10 @@ class ChargeSchedule(Protocol):
     def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown: ...
 
     def total(self, side: Side, product: Product, value: Paise) -> Paise: ...
+
+
+_BUY: Final = Side.BUY
+_MIS: Final = Product.MIS
 
 
 class Rate:
@@ -101,11 +105,18 @@ class EquityChargeSchedule:
         self.delivery_stamp = delivery_stamp or Rate(15, 100_000)
         self.intraday_stamp = intraday_stamp or Rate(3, 100_000)
 
-    def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown:
+    def amounts(
+        self, buying: bool, intraday: bool, value: Paise
+    ) -> tuple[Paise, Paise, Paise, Paise, Paise, Paise]:
+        """(brokerage, STT, exchange charge, SEBI fee, GST, stamp duty) on ``value``.
+
+        The one place the schedule's arithmetic lives; ``breakdown`` and ``total`` read it.
+        Compiled, the tuple is a C struct of machine ints, which keeps ``total`` (called on
+        every fill) cheap.
+        """
         if value <= 0:
-            return ChargeBreakdown()
-        buying = side is Side.BUY
-        if product is Product.MIS:
+            return 0, 0, 0, 0, 0, 0
+        if intraday:
             brokerage = min(self.intraday_brokerage.of(value), self.intraday_brokerage_cap)
             stt = 0 if buying else self.intraday_sell_stt.of(value)
             stamp = self.intraday_stamp.of(value) if buying else 0
@@ -115,12 +126,17 @@ class EquityChargeSchedule:
             stamp = self.delivery_stamp.of(value) if buying else 0
         exchange = self.exchange_charge.of(value)
         sebi = self.sebi_fee.of(value)
-        return ChargeBreakdown(
-            brokerage, stt, exchange, sebi, self.gst.of(brokerage + exchange + sebi), stamp
-        )
+        gst = self.gst.of(brokerage + exchange + sebi)
+        return brokerage, stt, exchange, sebi, gst, stamp
+
+    def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown:
+        return ChargeBreakdown(*self.amounts(side is _BUY, product is _MIS, value))
 
     def total(self, side: Side, product: Product, value: Paise) -> Paise:
-        return self.breakdown(side, product, value).total
+        brokerage, stt, exchange, sebi, gst, stamp = self.amounts(
+            side is _BUY, product is _MIS, value
+        )
+        return brokerage + stt + exchange + sebi + gst + stamp
 
 
 class ZeroChargeSchedule:

@@ -43,7 +43,9 @@ def div_round_half_even(numerator: int, denominator: int) -> int:
     """``numerator / denominator`` rounded half to even, in exact integer arithmetic."""
     if denominator <= 0:
         raise ValueError("denominator must be positive")
-    quotient, remainder = divmod(numerator, denominator)
+    # Floor division and its remainder without divmod(): compiled, this stays in machine ints.
+    quotient = numerator // denominator
+    remainder = numerator - quotient * denominator
     twice = 2 * remainder
     if twice > denominator or (twice == denominator and quotient % 2 == 1):
         quotient += 1
