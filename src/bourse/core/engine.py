@@ -11,7 +11,9 @@ cancel the remainder -> release triggered stops (cascading) -> report touched bo
 
 from collections.abc import Callable
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Final
+
+from msgspec.structs import astuple
 
 from bourse.core import administration, checkpoint, modification
 from bourse.core.book import FillHandler, OrderBook
@@ -47,19 +49,30 @@ from bourse.core.vocabulary import (
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
 from bourse.domain.charges import ChargeSchedule
-from bourse.domain.enums import (
-    CancelReason,
-    OrderStatus,
-    OrderType,
-    Side,
-)
+from bourse.domain.enums import CancelReason, OrderStatus, OrderType, Side, Validity, Variety
 from bourse.domain.errors import RejectReason
 from bourse.domain.money import format_rupees
 from bourse.domain.orders import ALLOWED_TRANSITIONS
 from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise
 
-NS_PER_SECOND = 1_000_000_000
-NS_PER_MINUTE = 60 * NS_PER_SECOND
+_PLACE_FIELDS = cmd.PlaceOrder.__struct_fields__
+_F_ACCOUNT: Final = _PLACE_FIELDS.index("account")
+_F_TOKEN: Final = _PLACE_FIELDS.index("token")
+_F_SIDE: Final = _PLACE_FIELDS.index("side")
+_F_ORDER_TYPE: Final = _PLACE_FIELDS.index("order_type")
+_F_PRODUCT: Final = _PLACE_FIELDS.index("product")
+_F_QUANTITY: Final = _PLACE_FIELDS.index("quantity")
+_F_PRICE: Final = _PLACE_FIELDS.index("price")
+_F_TRIGGER: Final = _PLACE_FIELDS.index("trigger_price")
+_F_VALIDITY: Final = _PLACE_FIELDS.index("validity")
+_F_TTL: Final = _PLACE_FIELDS.index("validity_ttl")
+_F_DISCLOSED: Final = _PLACE_FIELDS.index("disclosed_quantity")
+_F_VARIETY: Final = _PLACE_FIELDS.index("variety")
+_F_CLIENT_ORDER_ID: Final = _PLACE_FIELDS.index("client_order_id")
+_F_TAG: Final = _PLACE_FIELDS.index("tag")
+
+NS_PER_SECOND: Final = 1_000_000_000
+NS_PER_MINUTE: Final = 60 * NS_PER_SECOND
 
 _STOP_TYPES = (SL, SL_M)
 
@@ -186,20 +199,33 @@ class TradingCore(FillHandler):
             )
         )
 
-    def _check_place(self, c: cmd.PlaceOrder) -> Problem | None:
-        if c.variety is AMO or c.variety is CO:
-            return RejectReason.UNSUPPORTED, f"variety {c.variety.value} is not supported"
-        if c.variety is ICEBERG and c.disclosed_quantity <= 0:
+    def _check_place(
+        self,
+        account_id: AccountId,
+        token: InstrumentToken,
+        side: Side,
+        order_type: OrderType,
+        quantity: int,
+        price: Paise,
+        trigger: Paise,
+        validity: Validity,
+        ttl: int,
+        disclosed: int,
+        variety: Variety,
+    ) -> Problem | None:
+        if variety is AMO or variety is CO:
+            return RejectReason.UNSUPPORTED, f"variety {variety.value} is not supported"
+        if variety is ICEBERG and disclosed <= 0:
             return (
                 RejectReason.BAD_DISCLOSED_QUANTITY,
                 "iceberg orders need a positive disclosed_quantity",
             )
-        account = self.accounts.get(c.account)
+        account = self.accounts.get(account_id)
         if account is None:
-            return RejectReason.UNKNOWN_ACCOUNT, f"account {c.account} does not exist"
-        state = self.instruments.get(c.token)
+            return RejectReason.UNKNOWN_ACCOUNT, f"account {account_id} does not exist"
+        state = self.instruments.get(token)
         if state is None:
-            return RejectReason.UNKNOWN_INSTRUMENT, f"instrument {c.token} does not exist"
+            return RejectReason.UNKNOWN_INSTRUMENT, f"instrument {token} does not exist"
         if self.cancel_only:
             return RejectReason.CANCEL_ONLY, "the market accepts cancellations only"
         if state.status is HALTED:
@@ -208,12 +234,10 @@ class TradingCore(FillHandler):
                 f"instrument {state.instrument.tradingsymbol} is halted",
             )
         return (
-            check_quantity(state, c.quantity)
-            or check_disclosed(state, c.order_type, c.quantity, c.disclosed_quantity)
-            or check_validity(c.validity, c.validity_ttl)
-            or check_prices(
-                state, c.side, c.order_type, c.price, c.trigger_price, check_trigger_side=True
-            )
+            check_quantity(state, quantity)
+            or check_disclosed(state, order_type, quantity, disclosed)
+            or check_validity(validity, ttl)
+            or check_prices(state, side, order_type, price, trigger, check_trigger_side=True)
             or self._check_limits(account)
         )
 
@@ -312,29 +336,55 @@ class TradingCore(FillHandler):
             order.holding = holding
 
     def _place(self, c: cmd.PlaceOrder) -> None:
-        problem = self._check_place(c)
+        # Every field of a msgspec Struct read by name is a generic attribute lookup; the hot
+        # path takes them all in one C call instead.
+        fields = astuple(c)
+        account_id: AccountId = fields[_F_ACCOUNT]
+        token: InstrumentToken = fields[_F_TOKEN]
+        side: Side = fields[_F_SIDE]
+        order_type: OrderType = fields[_F_ORDER_TYPE]
+        quantity: int = fields[_F_QUANTITY]
+        price: Paise = fields[_F_PRICE]
+        trigger: Paise = fields[_F_TRIGGER]
+        validity: Validity = fields[_F_VALIDITY]
+        ttl: int = fields[_F_TTL]
+        disclosed: int = fields[_F_DISCLOSED]
+        variety: Variety = fields[_F_VARIETY]
+        problem = self._check_place(
+            account_id,
+            token,
+            side,
+            order_type,
+            quantity,
+            price,
+            trigger,
+            validity,
+            ttl,
+            disclosed,
+            variety,
+        )
         if problem is not None:
             self._reject_place(c, problem)
             return
-        account = self.accounts[c.account]
-        state = self.instruments[c.token]
+        account = self.accounts[account_id]
+        state = self.instruments[token]
         ts = self._ts
         order = WorkingOrder(
             order_id=self.next_order_id,
-            account=c.account,
-            token=c.token,
-            side=c.side,
-            order_type=c.order_type,
-            product=c.product,
-            validity=c.validity,
-            variety=c.variety,
-            quantity=c.quantity,
-            price=self._working_price(state, c.order_type, c.side, c.price, c.trigger_price),
-            trigger_price=c.trigger_price,
-            disclosed_quantity=c.disclosed_quantity,
-            expires_at_ns=ts + c.validity_ttl * NS_PER_MINUTE if c.validity_ttl else 0,
-            client_order_id=c.client_order_id,
-            tag=c.tag,
+            account=account_id,
+            token=token,
+            side=side,
+            order_type=order_type,
+            product=fields[_F_PRODUCT],
+            validity=validity,
+            variety=variety,
+            quantity=quantity,
+            price=self._working_price(state, order_type, side, price, trigger),
+            trigger_price=trigger,
+            disclosed_quantity=disclosed,
+            expires_at_ns=ts + ttl * NS_PER_MINUTE if ttl else 0,
+            client_order_id=fields[_F_CLIENT_ORDER_ID],
+            tag=fields[_F_TAG],
         )
         problem = self._check_order_value(account, order)
         if problem is None:
@@ -357,7 +407,7 @@ class TradingCore(FillHandler):
         self.orders[order.order_id] = order
         if order.expires_at_ns:
             heappush(self._expiries, (order.expires_at_ns, order.order_id))
-        is_stop = c.order_type is SL or c.order_type is SL_M
+        is_stop = order_type is SL or order_type is SL_M
         if is_stop:
             order.status = TRIGGER_PENDING
         self._events.append(
@@ -372,7 +422,7 @@ class TradingCore(FillHandler):
                 order_type=order.order_type,
                 product=order.product,
                 validity=order.validity,
-                variety=c.variety,
+                variety=variety,
                 quantity=order.quantity,
                 price=order.price,
                 trigger_price=order.trigger_price,
