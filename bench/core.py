@@ -95,7 +95,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20_260_101)
     parser.add_argument("--orders", type=int, default=1_000_000, help="resting_1m orders")
     parser.add_argument("--producers", type=int, default=4, help="journaled_core threads")
-    parser.add_argument("--window", type=int, default=64, help="in flight per producer")
+    parser.add_argument(
+        "--window", type=int, default=512, help="journaled_core: commands in flight per producer"
+    )
+    parser.add_argument(
+        "--group",
+        type=int,
+        default=64,
+        help="journaled_core: commands per submit_many (1: one submit and future per command)",
+    )
     parser.add_argument(
         "--snapshot-every",
         type=int,
@@ -144,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         "bare_book": lambda: book_cases.bare_book(options),
         "full_core": lambda: book_cases.full_core(options),
         "journaled_core": lambda: journaled_core(
-            args.ops, args.seed, args.producers, args.window, args.snapshot_every
+            args.ops, args.seed, args.producers, args.window, args.snapshot_every, args.group
         ),
         "resting_1m": lambda: resting_1m(args, cpu),
     }
