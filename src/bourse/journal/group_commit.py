@@ -32,6 +32,7 @@ from bourse.core.engine import TradingCore
 from bourse.domain.commands import AnyCommand, Command
 from bourse.domain.events import Event
 from bourse.journal.file_log import JournalFailedError
+from bourse.journal.forked_snapshot import ForkedSnapshot, fork_snapshot, forking_supported
 from bourse.journal.records import JournalRecord, encode_record
 from bourse.journal.recovery import C, JournalPaths, recover
 from bourse.journal.snapshots import SnapshotStore, SnapshotWriter
@@ -115,6 +116,7 @@ class JournaledCore(Generic[C]):
         snapshot_every: int = 100_000,
         clock: Callable[[], int] = time.time_ns,
         on_durable: Iterable[DurableListener] = (),
+        fork_snapshots: bool = True,
     ) -> None:
         if core.command_seq != log.last_seq:
             raise ValueError(
@@ -129,6 +131,8 @@ class JournaledCore(Generic[C]):
         self._snapshots = SnapshotWriter(snapshots) if snapshots is not None else None
         self._max_batch = max_batch
         self._snapshot_every = snapshot_every
+        # Where fork() exists, snapshots are serialized by a child (see forked_snapshot).
+        self._fork_snapshots = fork_snapshots and forking_supported()
         self._clock = clock
         self._listeners = tuple(on_durable)
         self._last_ts = log.last_ts_ns
@@ -143,7 +147,7 @@ class JournaledCore(Generic[C]):
         # Hand-over from the core thread to the writer thread.
         self._handover = threading.Condition()
         self._pending: list[_Applied] = []
-        self._pending_snapshot: tuple[int, bytes] | None = None
+        self._pending_snapshot: tuple[int, bytes] | ForkedSnapshot | None = None
         self._core_done = False
 
         self._threads = [
@@ -375,7 +379,7 @@ class JournaledCore(Generic[C]):
             applied.append(_Applied(records, failed, flat, results))
         future.set_exception(error)
 
-    def _maybe_capture_snapshot(self) -> tuple[int, bytes] | None:
+    def _maybe_capture_snapshot(self) -> "tuple[int, bytes] | ForkedSnapshot | None":
         seq = self._core.command_seq
         if (
             self._snapshots is None
@@ -386,6 +390,9 @@ class JournaledCore(Generic[C]):
             return None
         self._last_snapshot_seq = seq
         try:
+            if self._fork_snapshots and isinstance(self._core, TradingCore):
+                # A child serializes a copy-on-write image; this thread only pays the fork.
+                return fork_snapshot(self._core, self._snapshots.store, seq)
             return seq, self._core.snapshot()
         except Exception:
             # Snapshots only shorten recovery: trading goes on, the next attempt is due later.
@@ -393,7 +400,9 @@ class JournaledCore(Generic[C]):
             self._snapshots.release()
             return None
 
-    def _hand_over(self, applied: list[_Applied], snapshot: tuple[int, bytes] | None) -> None:
+    def _hand_over(
+        self, applied: list[_Applied], snapshot: "tuple[int, bytes] | ForkedSnapshot | None"
+    ) -> None:
         if not applied and snapshot is None:
             return
         with self._handover:
@@ -421,7 +430,9 @@ class JournaledCore(Generic[C]):
                 self._handover.notify_all()
             self._commit(batch, snapshot)
 
-    def _commit(self, batch: list[_Applied], snapshot: tuple[int, bytes] | None) -> None:
+    def _commit(
+        self, batch: list[_Applied], snapshot: "tuple[int, bytes] | ForkedSnapshot | None"
+    ) -> None:
         if batch and self._log_failure is None:
             try:
                 self._log.append([record for applied in batch for record in applied.records])
@@ -433,7 +444,10 @@ class JournaledCore(Generic[C]):
                 error = JournalFailedError("the command could not be made durable")
                 error.__cause__ = self._log_failure
                 applied.future.set_exception(error)
-            if snapshot is not None and self._snapshots is not None:
+            if isinstance(snapshot, ForkedSnapshot) and self._snapshots is not None:
+                snapshot.abandon()
+                self._snapshots.adopt(snapshot)  # reaps the child, then frees the slot
+            elif snapshot is not None and self._snapshots is not None:
                 self._snapshots.release()
             return
         if batch:
@@ -446,4 +460,9 @@ class JournaledCore(Generic[C]):
             for applied in batch:
                 applied.future.set_result(applied.result)
         if snapshot is not None and self._snapshots is not None:
-            self._snapshots.write(*snapshot)
+            if isinstance(snapshot, ForkedSnapshot):
+                snapshot.commit()  # every command it covers is durable now
+                self._snapshots.adopt(snapshot)
+            else:
+                seq, data = snapshot
+                self._snapshots.write(seq, data)

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bourse.journal.file_log import fsync_directory
+from bourse.journal.forked_snapshot import EXIT_ABANDONED, EXIT_WRITTEN, ForkedSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +147,9 @@ class SnapshotWriter:
 
     def __init__(self, store: SnapshotStore) -> None:
         self.store = store
-        self._queue: queue.SimpleQueue[tuple[int, bytes] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[int, bytes] | ForkedSnapshot | None] = (
+            queue.SimpleQueue()
+        )
         self._reserved = False
         self._thread = threading.Thread(target=self._run, name="bourse-snapshots", daemon=True)
         self._thread.start()
@@ -164,6 +167,10 @@ class SnapshotWriter:
         """Queue a reserved snapshot for writing."""
         self._queue.put((seq, data))
 
+    def adopt(self, child: ForkedSnapshot) -> None:
+        """Wait (in this writer's thread) for a forked child writing a reserved snapshot."""
+        self._queue.put(child)
+
     def close(self) -> None:
         """Write what is queued, then stop the thread."""
         self._queue.put(None)
@@ -171,6 +178,12 @@ class SnapshotWriter:
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
+            if isinstance(item, ForkedSnapshot):
+                status = item.wait()
+                if status not in (EXIT_WRITTEN, EXIT_ABANDONED):
+                    logger.error("snapshot %d: the child exited with status %d", item.seq, status)
+                self.release()
+                continue
             seq, data = item
             try:
                 self.store.write(seq, data)

@@ -1,5 +1,6 @@
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -170,7 +171,16 @@ def test_durable_listeners_see_each_batch_in_order_and_a_failing_one_is_isolated
     assert [event.seq for event in seen] == list(range(1, 51))
 
 
-def test_snapshot_is_written_once_its_commands_are_durable(tmp_path):
+def wait_for_snapshots(store: SnapshotStore, count: int) -> None:
+    """Wait until ``count`` snapshots are on disk."""
+    deadline = time.monotonic() + TIMEOUT
+    while len(store.seqs()) < count:
+        assert time.monotonic() < deadline, f"no snapshot {count} within {TIMEOUT} s"
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("fork_snapshots", [False, True], ids=["thread", "fork"])
+def test_snapshot_is_written_once_its_commands_are_durable(tmp_path, fork_snapshots):
     core, log = recover(tmp_path)
     durable_when_written: list[tuple[int, int]] = []
 
@@ -180,18 +190,48 @@ def test_snapshot_is_written_once_its_commands_are_durable(tmp_path):
             return super().write(seq, data)
 
     store = WatchedStore(tmp_path / "snapshots")
-    with JournaledCore(core, log, store, snapshot_every=25) as journaled:
+    with JournaledCore(
+        core, log, store, snapshot_every=25, fork_snapshots=fork_snapshots
+    ) as journaled:
         journaled.submit(OpenAccount(account=1)).result(TIMEOUT)
-        for n in range(1, 60):
+        n = 0
+        # A snapshot that comes due while the previous one is still being written waits for
+        # the next batch: keep trading until two have been written.
+        deadline = time.monotonic() + TIMEOUT
+        while len(store.seqs()) < 2:
+            assert time.monotonic() < deadline, f"snapshots {store.seqs()} after {n} deposits"
+            n += 1
             journaled.submit(deposit(n)).result(TIMEOUT)
 
-    # At 50 the snapshot of 25 may still be being written; the next one is then a little later.
-    assert store.seqs()[0] == 25
-    assert len(store.seqs()) == 2
+    first, second = store.seqs()[:2]
+    assert first == 25
+    assert second >= 50
+    # In fork mode the write happens in the child, out of this process's sight.
     assert all(seq <= durable for seq, durable in durable_when_written)
-    seq, data = store.load_newest_valid() or (0, b"")
-    assert seq >= 50
-    assert TradingCore.restore(data).command_seq == seq
+    for seq in store.seqs():
+        assert TradingCore.restore(store.load(seq)).command_seq == seq
+
+
+def test_a_forked_snapshot_waits_until_its_commands_are_durable(tmp_path):
+    core, log = recover(tmp_path)
+    gated = GatedLog(log)
+    gated.gate.set()
+    store = SnapshotStore(tmp_path / "snapshots")
+    journaled = JournaledCore(core, gated, store, snapshot_every=3, fork_snapshots=True)
+    for n in range(1, 3):
+        journaled.submit(OpenAccount(account=n)).result(TIMEOUT)
+
+    gated.gate.clear()
+    third = journaled.submit(OpenAccount(account=3))  # snapshot 3 is captured with it
+    assert gated.entered.acquire(timeout=TIMEOUT)
+    time.sleep(0.2)  # ample time for the child to serialize and, wrongly, write
+    assert store.seqs() == []
+
+    gated.gate.set()
+    third.result(TIMEOUT)
+    wait_for_snapshots(store, 1)
+    journaled.close()
+    assert store.seqs() == [3]
 
 
 def test_close_commits_everything_already_submitted_then_refuses(tmp_path):
