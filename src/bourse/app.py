@@ -15,10 +15,19 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 
-from bourse.api import system_routes
+from bourse.api import (
+    api_key_routes,
+    docs_routes,
+    identity_routes,
+    market_routes,
+    order_routes,
+    portfolio_routes,
+    system_routes,
+)
 from bourse.api.application import OperationSource, create_api
 from bourse.api.auth import Authenticator
 from bourse.api.gateway import Gateway
+from bourse.app_trading import TradingSide
 from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.identity.factory import build_identity_service
@@ -33,6 +42,12 @@ logger = logging.getLogger(__name__)
 ROUTE_SOURCES: list[OperationSource] = [
     system_routes.operations,
     # route modules register here (one line each)
+    identity_routes.operations,
+    api_key_routes.operations,
+    docs_routes.operations,
+    order_routes.operations,
+    portfolio_routes.operations,
+    market_routes.operations,
 ]
 
 Hook = Callable[["Platform"], None]
@@ -44,6 +59,7 @@ class Platform:
     engine: Engine
     trading: JournaledCore[TradingCore]
     gateway: Gateway
+    trading_side: TradingSide = field(default_factory=TradingSide)
     app: Starlette = field(init=False)
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
@@ -77,7 +93,8 @@ def create_platform(
     try:
         upgrade_engine(engine)
         identity = build_identity_service(settings, engine)
-        trading = JournaledCore.open(settings.data_dir / "journal", core_config)
+        trading_side = TradingSide()
+        trading = trading_side.open_journal(settings.data_dir / "journal", core_config)
     except BaseException:
         engine.dispose()
         raise
@@ -94,18 +111,27 @@ def create_platform(
             capacity=limits.ip_burst, refill_per_second=limits.ip_requests_per_second
         ),
     )
-    platform = Platform(settings=settings, engine=engine, trading=trading, gateway=gateway)
+    platform = Platform(
+        settings=settings,
+        engine=engine,
+        trading=trading,
+        gateway=gateway,
+        trading_side=trading_side,
+    )
+    stream_routes = trading_side.install(gateway)
     platform.on_close.extend([engine.dispose, trading.close])
     tune_gc_for_core()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        trading_side.start()
         try:
             yield
         finally:
+            await trading_side.stop()
             platform.close()
 
-    platform.app = create_api(gateway, ROUTE_SOURCES, lifespan=lifespan)
+    platform.app = create_api(gateway, ROUTE_SOURCES, extra_routes=stream_routes, lifespan=lifespan)
     for hook in hooks or ():
         hook(platform)
     return platform

@@ -85,3 +85,7 @@ class Authenticator:
         stale = [key for key, (p, _) in self._cache.items() if p.user_id == user_id]
         for key in stale:
             del self._cache[key]
+
+    def forget_all(self) -> None:
+        """Drop every cached principal (when a session ended that cannot be named)."""
+        self._cache.clear()

@@ -58,12 +58,13 @@ def order_rejected(reason: str, message: str) -> ApiError:
     return ApiError(400, "OrderException", message, {"reason": reason})
 
 
-def rate_limited(retry_after_seconds: float) -> ApiError:
+def rate_limited(retry_after_seconds: float, data: object = None) -> ApiError:
     seconds = max(1, math.ceil(retry_after_seconds))
     return ApiError(
         429,
         "GeneralException",
         f"too many requests; retry after {seconds} s",
+        data,
         headers={"Retry-After": str(seconds)},
     )
 
@@ -89,10 +90,9 @@ _HTTP_ERROR_TYPES = {
 def from_identity(error: identity.IdentityError) -> ApiError:
     for family, status, error_type in _IDENTITY_STATUS:
         if isinstance(error, family):
-            headers = None
             if isinstance(error, identity.ThrottledError):
-                return rate_limited(error.retry_after_seconds)
-            return ApiError(status, error_type, error.message, {"code": error.code}, headers)
+                return rate_limited(error.retry_after_seconds, {"code": error.code})
+            return ApiError(status, error_type, error.message, {"code": error.code})
     return ApiError(500, "GeneralException", "internal error")
 
 

@@ -43,3 +43,5 @@ class Operation:
     errors: tuple[int, ...] = field(default=(400, 401, 422, 429))
     form: bool = False
     """Body is ``application/x-www-form-urlencoded`` (Kite endpoints) as well as JSON."""
+    include_in_schema: bool = True
+    """False for routes that are not part of the API proper (the document and its docs page)."""

@@ -166,6 +166,7 @@ class JournaledCore(Generic[C]):
         snapshot_every: int = 100_000,
         clock: Callable[[], int] = time.time_ns,
         on_durable: Iterable[DurableListener] = (),
+        fork_snapshots: bool = True,
     ) -> "JournaledCore[TradingCore]":
         """Recover the journal in ``directory`` (creating it on first start) and run it."""
         core, log = recover(directory, config)
@@ -178,6 +179,7 @@ class JournaledCore(Generic[C]):
                 snapshot_every=snapshot_every,
                 clock=clock,
                 on_durable=on_durable,
+                fork_snapshots=fork_snapshots,
             )
         except BaseException:
             log.close()

@@ -1,0 +1,134 @@
+"""One WebSocket client of the stream: its subscriptions and its bounded outbound queues.
+
+Three queues, all bounded, drained by one sender task in this order:
+
+* replies (errors, acknowledgements) — at most ``max_replies``;
+* the owner's order updates — every one matters, so none is dropped: when more than
+  ``max_order_backlog`` wait, the client is too slow and is disconnected (close code 1013,
+  "try again later"); it reconnects and reads the order book over REST;
+* ticks — conflated: one pending tick per instrument, the latest wins, so a slow client costs
+  at most one tick per subscribed instrument and never stalls anyone else.
+
+Producers (the hub) only append and wake the sender; nothing they do awaits the network.
+"""
+
+import asyncio
+import logging
+from collections import deque
+from typing import Protocol
+
+from bourse.domain.types import AccountId, InstrumentToken
+
+logger = logging.getLogger(__name__)
+
+CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY = 1008
+CLOSE_TRY_AGAIN_LATER = 1013
+CLOSE_TIMEOUT_SECONDS = 5.0
+
+
+class MessageSocket(Protocol):
+    """What the sender needs of a WebSocket (Starlette's satisfies it)."""
+
+    async def send_text(self, data: str) -> None: ...
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
+
+
+class StreamConnection:
+    def __init__(
+        self,
+        socket: MessageSocket,
+        account: AccountId,
+        *,
+        max_order_backlog: int = 1000,
+        max_replies: int = 100,
+    ) -> None:
+        self.socket = socket
+        self.account = account
+        self.modes: dict[InstrumentToken, str] = {}
+        """Subscribed instruments and the mode of each (ltp, quote, full)."""
+        self._max_orders = max_order_backlog
+        self._max_replies = max_replies
+        self._replies: deque[bytes] = deque()
+        self._orders: deque[bytes] = deque()
+        self._ticks: dict[InstrumentToken, bytes] = {}
+        self._wake = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
+        self._sending = False
+        self.close_reason: tuple[int, str] | None = None
+
+    @property
+    def backlog(self) -> int:
+        return len(self._orders)
+
+    def reply(self, message: bytes) -> None:
+        if self.close_reason is None and len(self._replies) < self._max_replies:
+            self._replies.append(message)
+            self._wake.set()
+
+    def push_order(self, message: bytes) -> None:
+        if self.close_reason is not None:
+            return
+        if len(self._orders) >= self._max_orders:
+            self.close(CLOSE_TRY_AGAIN_LATER, "too slow: order updates backlog exceeded")
+            return
+        self._orders.append(message)
+        self._wake.set()
+
+    def offer_tick(self, token: InstrumentToken, tick: bytes) -> None:
+        if self.close_reason is None:
+            self._ticks[token] = tick
+            self._wake.set()
+
+    def close(self, code: int, reason: str) -> None:
+        """Ask the sender to close the socket once it gets the chance (or at once, if idle)."""
+        if self.close_reason is None:
+            self.close_reason = (code, reason)
+            self._replies.clear()
+            self._orders.clear()
+            self._ticks.clear()
+            self._wake.set()
+            if self._sending and self._sender is not None:
+                # Stuck in a send to a client that does not read: stop waiting for it.
+                self._sender.cancel()
+
+    async def run_sender(self) -> None:
+        """Send queued messages until closed; returns after sending the close frame."""
+        self._sender = asyncio.current_task()
+        try:
+            await self._send_until_closed()
+        except asyncio.CancelledError:
+            if self.close_reason is None or self._sender is None:
+                raise
+            self._sender.uncancel()  # our own close() interrupted a stuck send
+        assert self.close_reason is not None
+        code, reason = self.close_reason
+        try:
+            await asyncio.wait_for(self.socket.close(code, reason), CLOSE_TIMEOUT_SECONDS)
+        except Exception:  # already closed by the client, or too stuck to take the frame
+            logger.debug("closing a stream connection failed", exc_info=True)
+
+    async def _send_until_closed(self) -> None:
+        while self.close_reason is None:
+            await self._wake.wait()
+            self._wake.clear()
+            while self.close_reason is None:
+                message = self._next()
+                if message is None:
+                    break
+                self._sending = True
+                try:
+                    await self.socket.send_text(message.decode())
+                finally:
+                    self._sending = False
+
+    def _next(self) -> bytes | None:
+        if self._replies:
+            return self._replies.popleft()
+        if self._orders:
+            return self._orders.popleft()
+        if self._ticks:
+            ticks, self._ticks = self._ticks, {}
+            return b'{"type":"ticks","data":[' + b",".join(ticks.values()) + b"]}"
+        return None

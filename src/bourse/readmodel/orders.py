@@ -1,0 +1,307 @@
+"""Order history: every order of every account with its status history, and the trades.
+
+A projection of the durable event stream. Each event that changes an order appends a new
+immutable snapshot (``OrderView``) to that order's history: accepted or rejected, modified,
+triggered, each fill, cancelled or expired. The last snapshot is the order's current state.
+
+Order ids are strings (Kite's wire form): an accepted order's id is the core's order number;
+a rejected PlaceOrder never got one, so it is listed (status REJECTED, as Kite lists it) under
+``R<event seq>`` — the number of its rejection event, stable across replays of the journal.
+
+Everything is keyed by account first, so a lookup with another account's order id finds
+nothing: ownership is a property of the data structure, not a check a route may forget.
+"""
+
+import msgspec
+
+from bourse.domain import events as ev
+from bourse.domain.enums import CancelReason, OrderStatus, OrderType, Side, Validity, Variety
+from bourse.domain.types import AccountId, InstrumentToken, Paise, Quantity
+from bourse.readmodel.views import OrderView, TradeView
+
+NS_PER_MINUTE = 60 * 1_000_000_000
+REJECTED_ID_PREFIX = "R"
+_CLIENT_PRICED = (OrderType.LIMIT, OrderType.SL)
+
+CANCEL_MESSAGES: dict[CancelReason, str | None] = {
+    CancelReason.USER: None,
+    CancelReason.IOC_REMAINDER: "IOC order: the unfilled quantity was cancelled",
+    CancelReason.MARKET_REMAINDER: (
+        "market order: the quantity left at the market protection limit was cancelled"
+    ),
+    CancelReason.SELF_TRADE: "cancelled to prevent a trade with your own order",
+    CancelReason.EXPIRED: "order expired",
+    CancelReason.INSTRUMENT_DELISTED: "instrument delisted",
+}
+
+
+class _AccountOrders:
+    __slots__ = ("history", "trades", "trades_by_order")
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[OrderView]] = {}
+        self.trades: list[TradeView] = []
+        self.trades_by_order: dict[str, list[TradeView]] = {}
+
+
+class OrderHistory:
+    """Orders and trades per account. Not thread-safe: one thread applies and reads."""
+
+    def __init__(self) -> None:
+        self._accounts: dict[AccountId, _AccountOrders] = {}
+        self._opened: set[AccountId] = set()
+        self._symbols: dict[InstrumentToken, tuple[str, str]] = {}
+        self.last_seq = 0
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def has_account(self, account: AccountId) -> bool:
+        """Whether the core has opened this trading account."""
+        return account in self._opened
+
+    def orders(self, account: AccountId) -> list[OrderView]:
+        """Current state of every order of the account, oldest first."""
+        book = self._accounts.get(account)
+        return [] if book is None else [states[-1] for states in book.history.values()]
+
+    def order(self, account: AccountId, order_id: str) -> OrderView | None:
+        states = self.history(account, order_id)
+        return None if states is None else states[-1]
+
+    def history(self, account: AccountId, order_id: str) -> list[OrderView] | None:
+        """The order's states, oldest first; None if the account has no such order."""
+        book = self._accounts.get(account)
+        states = None if book is None else book.history.get(order_id)
+        return None if states is None else list(states)
+
+    def trades(self, account: AccountId) -> list[TradeView]:
+        book = self._accounts.get(account)
+        return [] if book is None else list(book.trades)
+
+    def order_trades(self, account: AccountId, order_id: str) -> list[TradeView]:
+        book = self._accounts.get(account)
+        return [] if book is None else list(book.trades_by_order.get(order_id, ()))
+
+    # --- projection ----------------------------------------------------------------------------
+
+    def apply(self, events: list[ev.Event]) -> list[OrderView]:
+        """Apply events in stream order; return the order states they produced, in order."""
+        changed: list[OrderView] = []
+        for event in events:
+            kind = type(event)
+            if kind is ev.BookChanged:
+                continue
+            if kind is ev.TradeExecuted:
+                self._trade(event, changed)  # type: ignore[arg-type]
+            elif kind is ev.OrderAccepted:
+                self._accepted(event, changed)  # type: ignore[arg-type]
+            elif kind is ev.OrderRejected:
+                self._rejected(event, changed)  # type: ignore[arg-type]
+            elif kind is ev.OrderCancelled:
+                self._cancelled(event, changed)  # type: ignore[arg-type]
+            elif kind is ev.OrderModified:
+                self._modified(event, changed)  # type: ignore[arg-type]
+            elif kind is ev.OrderTriggered:
+                self._triggered(event, changed)  # type: ignore[arg-type]
+            elif kind is ev.InstrumentListed:
+                instrument = event.instrument  # type: ignore[attr-defined]
+                self._symbols[instrument.token] = (instrument.exchange, instrument.tradingsymbol)
+            elif kind is ev.AccountOpened:
+                self._opened.add(event.account)  # type: ignore[attr-defined]
+        if events:
+            self.last_seq = events[-1].seq
+        return changed
+
+    def _book(self, account: AccountId) -> _AccountOrders:
+        book = self._accounts.get(account)
+        if book is None:
+            book = self._accounts[account] = _AccountOrders()
+        return book
+
+    def _symbol(self, token: InstrumentToken) -> tuple[str, str]:
+        return self._symbols.get(token, ("", str(token)))
+
+    def _push(self, account: AccountId, state: OrderView, changed: list[OrderView]) -> None:
+        self._book(account).history.setdefault(state.order_id, []).append(state)
+        changed.append(state)
+
+    def _update(
+        self, account: AccountId, order_id: int, changed: list[OrderView], **fields: object
+    ) -> None:
+        book = self._accounts.get(account)
+        states = None if book is None else book.history.get(str(order_id))
+        if states is None:  # an order accepted before this projection started: unknown here
+            return
+        state = msgspec.structs.replace(states[-1], **fields)
+        states.append(state)
+        changed.append(state)
+
+    def _accepted(self, e: ev.OrderAccepted, changed: list[OrderView]) -> None:
+        exchange, symbol = self._symbol(e.token)
+        state = OrderView(
+            order_id=str(e.order_id),
+            account=e.account,
+            token=e.token,
+            exchange=exchange,
+            tradingsymbol=symbol,
+            side=e.side,
+            order_type=e.order_type,
+            product=e.product,
+            validity=e.validity,
+            validity_ttl=(e.expires_at_ns - e.ts_ns) // NS_PER_MINUTE if e.expires_at_ns else 0,
+            variety=e.variety,
+            quantity=e.quantity,
+            price=e.price if e.order_type in _CLIENT_PRICED else 0,
+            trigger_price=e.trigger_price,
+            disclosed_quantity=e.disclosed_quantity,
+            status=e.status,
+            status_message=None,
+            status_reason=None,
+            filled_quantity=0,
+            filled_value=0,
+            cancelled_quantity=0,
+            exchange_order=True,
+            placed_at_ns=e.ts_ns,
+            updated_at_ns=e.ts_ns,
+            tag=e.tag,
+            client_order_id=e.client_order_id,
+            event_seq=e.seq,
+        )
+        self._push(e.account, state, changed)
+
+    def _rejected(self, e: ev.OrderRejected, changed: list[OrderView]) -> None:
+        exchange, symbol = self._symbol(e.token)
+        state = OrderView(
+            order_id=f"{REJECTED_ID_PREFIX}{e.seq}",
+            account=e.account,
+            token=e.token,
+            exchange=exchange,
+            tradingsymbol=symbol,
+            side=e.side,
+            order_type=e.order_type,
+            product=e.product,
+            validity=Validity.DAY,
+            validity_ttl=0,
+            variety=Variety.REGULAR,
+            quantity=e.quantity,
+            price=e.price,
+            trigger_price=e.trigger_price,
+            disclosed_quantity=0,
+            status=OrderStatus.REJECTED,
+            status_message=e.message,
+            status_reason=e.reason.value,
+            filled_quantity=0,
+            filled_value=0,
+            cancelled_quantity=0,
+            exchange_order=False,
+            placed_at_ns=e.ts_ns,
+            updated_at_ns=e.ts_ns,
+            tag=e.tag,
+            client_order_id=e.client_order_id,
+            event_seq=e.seq,
+        )
+        self._push(e.account, state, changed)
+
+    def _modified(self, e: ev.OrderModified, changed: list[OrderView]) -> None:
+        self._update(
+            e.account,
+            e.order_id,
+            changed,
+            order_type=e.order_type,
+            quantity=e.quantity,
+            price=e.price if e.order_type in _CLIENT_PRICED else 0,
+            trigger_price=e.trigger_price,
+            disclosed_quantity=e.disclosed_quantity,
+            status=e.status,
+            updated_at_ns=e.ts_ns,
+            event_seq=e.seq,
+        )
+
+    def _triggered(self, e: ev.OrderTriggered, changed: list[OrderView]) -> None:
+        self._update(
+            e.account,
+            e.order_id,
+            changed,
+            status=OrderStatus.OPEN,
+            updated_at_ns=e.ts_ns,
+            event_seq=e.seq,
+        )
+
+    def _cancelled(self, e: ev.OrderCancelled, changed: list[OrderView]) -> None:
+        self._update(
+            e.account,
+            e.order_id,
+            changed,
+            status=OrderStatus.CANCELLED,
+            status_message=CANCEL_MESSAGES.get(e.reason),
+            status_reason=e.reason.value,
+            filled_quantity=e.filled_quantity,
+            cancelled_quantity=e.cancelled_quantity,
+            updated_at_ns=e.ts_ns,
+            event_seq=e.seq,
+        )
+
+    def _trade(self, e: ev.TradeExecuted, changed: list[OrderView]) -> None:
+        self._fill(
+            e,
+            Side.BUY,
+            e.buy_account,
+            e.buy_order_id,
+            e.buy_filled_quantity,
+            e.buy_pending_quantity,
+            e.buy_charges,
+            changed,
+        )
+        self._fill(
+            e,
+            Side.SELL,
+            e.sell_account,
+            e.sell_order_id,
+            e.sell_filled_quantity,
+            e.sell_pending_quantity,
+            e.sell_charges,
+            changed,
+        )
+
+    def _fill(
+        self,
+        e: ev.TradeExecuted,
+        side: Side,
+        account: AccountId,
+        order_id: int,
+        filled: Quantity,
+        pending: Quantity,
+        charges: Paise,
+        changed: list[OrderView],
+    ) -> None:
+        book = self._accounts.get(account)
+        states = None if book is None else book.history.get(str(order_id))
+        if book is None or states is None:
+            return
+        current = states[-1]
+        state = msgspec.structs.replace(
+            current,
+            filled_quantity=filled,
+            filled_value=current.filled_value + e.quantity * e.price,
+            status=OrderStatus.COMPLETE if pending == 0 else current.status,
+            updated_at_ns=e.ts_ns,
+            event_seq=e.seq,
+        )
+        states.append(state)
+        changed.append(state)
+        trade = TradeView(
+            trade_id=str(e.trade_id),
+            order_id=current.order_id,
+            account=account,
+            token=e.token,
+            exchange=current.exchange,
+            tradingsymbol=current.tradingsymbol,
+            product=current.product,
+            side=side,
+            price=e.price,
+            quantity=e.quantity,
+            charges=charges,
+            executed_at_ns=e.ts_ns,
+        )
+        book.trades.append(trade)
+        book.trades_by_order.setdefault(current.order_id, []).append(trade)
