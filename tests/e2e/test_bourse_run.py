@@ -84,3 +84,27 @@ def test_restarting_on_the_same_data_seeds_nothing_twice(tmp_path: Path) -> None
 
     assert second == first
     assert "trading account 1" in banner
+
+
+def readme_walkthrough() -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    start = readme.index("```sh\n") + len("```sh\n")
+    return readme[start : readme.index("```", start)]
+
+
+def test_readme_curl_walkthrough_works_as_written(tmp_path: Path) -> None:
+    with bourse_run(tmp_path / "var") as (base, _):
+        script = readme_walkthrough().replace("http://127.0.0.1:8000", base)
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert result.returncode == 0, result.stderr
+    answers = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(answers) == 6
+    assert all('"status":"success"' in answer for answer in answers), answers
+    assert '"tradingsymbol":"INFY"' in answers[-1]  # the market order traded
