@@ -40,14 +40,15 @@ from bourse.store.migrate import upgrade_engine
 logger = logging.getLogger(__name__)
 
 ROUTE_SOURCES: list[OperationSource] = [
-    system_routes.operations,
-    # route modules register here (one line each)
-    identity_routes.operations,
-    api_key_routes.operations,
-    docs_routes.operations,
+    # Starlette tries routes in order: the order path, the busiest, comes first.
     order_routes.operations,
     portfolio_routes.operations,
     market_routes.operations,
+    system_routes.operations,
+    identity_routes.operations,
+    api_key_routes.operations,
+    docs_routes.operations,
+    # route modules register here (one line each)
 ]
 
 Hook = Callable[["Platform"], None]

@@ -63,6 +63,8 @@ def _serve_platform(settings: Settings, *, demo: bool) -> int:
         http="httptools",
         log_level="warning",
         lifespan="on",
+        # No proxy in front by default: skip the X-Forwarded-* rewriting middleware.
+        proxy_headers=False,
     )
     return 0
 

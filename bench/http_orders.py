@@ -1,0 +1,214 @@
+"""``http_orders``: authenticated limit orders over real HTTP, one JSON line.
+
+The server (``http_server.py``, a real platform: gateway, journal with fsync group commit,
+SQLite) runs in its own process pinned to one CPU; this load generator runs pinned to the
+other: ``--connections`` keep-alive connections (default 64), each sending its next request
+as soon as the previous answer arrives. Every order is a BUY LIMIT at the best ask of a deep
+resting book, so each one is accepted, matched and filled. In the same run the same server
+answers ``GET /bench/bare`` (same framework, envelope and connections, no work behind it) as
+the baseline; ``ratio_vs_bare`` is orders/s over bare requests/s.
+
+The client speaks HTTP/1.1 over raw asyncio (uvloop) sockets, sending prebuilt request bytes,
+so that it is not the bottleneck; latency is each request's send-to-complete-answer time.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import uvloop
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"ops_per_s": 10_000, "p99_us": 10_000}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Client(asyncio.Protocol):
+    """One keep-alive connection: request, wait for the whole answer, repeat until the end."""
+
+    def __init__(self, request: bytes, run: "Run") -> None:
+        self.request = request
+        self.run = run
+        self.buffer = b""
+        self.sent_ns = 0
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is no subclass
+        self.send()
+
+    def send(self) -> None:
+        assert self.transport is not None
+        self.sent_ns = time.perf_counter_ns()
+        self.transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            head_end = self.buffer.find(b"\r\n\r\n")
+            if head_end < 0:
+                return
+            head = self.buffer[:head_end].lower()
+            at = head.find(b"content-length:")
+            length = int(
+                head[at + 15 : head.find(b"\r\n", at) if head.find(b"\r\n", at) > 0 else None]
+            )
+            end = head_end + 4 + length
+            if len(self.buffer) < end:
+                return
+            status = self.buffer[9:12]
+            body = self.buffer[head_end + 4 : end]
+            self.buffer = self.buffer[end:]
+            self.run.record(time.perf_counter_ns() - self.sent_ns, status, body)
+            if self.run.over():
+                assert self.transport is not None
+                self.transport.close()
+                self.run.closed += 1
+                return
+            self.send()
+
+
+class Run:
+    def __init__(self, warmup_s: float, seconds: float) -> None:
+        now = time.perf_counter_ns()
+        self.measure_from = now + int(warmup_s * 1e9)
+        self.until = self.measure_from + int(seconds * 1e9)
+        self.latencies: list[int] = []
+        self.failures = 0
+        self.statuses: dict[str, int] = {}
+        self.closed = 0
+
+    def record(self, latency_ns: int, status: bytes, body: bytes) -> None:
+        if time.perf_counter_ns() < self.measure_from:
+            return
+        key = status.decode()
+        self.statuses[key] = self.statuses.get(key, 0) + 1
+        if status == b"200" and b'"success"' in body:
+            self.latencies.append(latency_ns)
+        else:
+            self.failures += 1
+
+    def over(self) -> bool:
+        return time.perf_counter_ns() >= self.until
+
+
+async def drive(port: int, requests: list[bytes], warmup_s: float, seconds: float) -> Run:
+    loop = asyncio.get_running_loop()
+    run = Run(warmup_s, seconds)
+    for request in requests:
+        await loop.create_connection(lambda r=request: Client(r, run), "127.0.0.1", port)
+    while run.closed < len(requests):
+        await asyncio.sleep(0.05)
+    return run
+
+
+def percentile(samples: list[int], q: float) -> float:
+    return round(samples[min(len(samples) - 1, int(q * len(samples)))] / 1000, 1)
+
+
+def figures(run: Run, seconds: float) -> dict[str, Any]:
+    samples = sorted(run.latencies)
+    return {
+        "ops_per_s": round(len(samples) / seconds),
+        "p50_us": percentile(samples, 0.50),
+        "p99_us": percentile(samples, 0.99),
+        "p999_us": percentile(samples, 0.999),
+        "answers": len(samples),
+        "failures": run.failures,
+        "statuses": run.statuses,
+    }
+
+
+def order_request(token: str, price: str) -> bytes:
+    body = json.dumps(
+        {
+            "exchange": "NSE",
+            "tradingsymbol": "INFY",
+            "transaction_type": "BUY",
+            "order_type": "LIMIT",
+            "product": "CNC",
+            "quantity": 1,
+            "price": float(price),
+        }
+    ).encode()
+    return (
+        b"POST /api/v1/orders/regular HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + f"Authorization: Bearer {token}\r\n".encode()
+        + b"Content-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+
+
+BARE_REQUEST = b"GET /bench/bare HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per phase")
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--server-cpu", type=int, default=0)
+    parser.add_argument("--client-cpu", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:  # type: ignore[operator]
+        os.sched_setaffinity(0, {args.client_cpu})
+    port = free_port()
+    with tempfile.TemporaryDirectory() as scratch:
+        tokens_path = Path(scratch) / "tokens.json"
+        server = subprocess.Popen(
+            [sys.executable, str(HERE / "http_server.py"), str(port), str(args.connections),
+             str(tokens_path), str(args.server_cpu)],
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while not tokens_path.exists() or not _listening(port):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the benchmark server did not start")
+                time.sleep(0.1)
+            seed = json.loads(tokens_path.read_text())
+            orders = [order_request(token, seed["price_rupees"]) for token in seed["tokens"]]
+            uvloop.install()
+            bare = asyncio.run(
+                drive(port, [BARE_REQUEST] * args.connections, args.warmup, args.seconds)
+            )
+            placed = asyncio.run(drive(port, orders, args.warmup, args.seconds))
+        finally:
+            server.terminate()
+            server.wait(30)
+    line: dict[str, Any] = {"name": "http_orders"}
+    line.update(figures(placed, args.seconds))
+    baseline = figures(bare, args.seconds)
+    line["bare"] = baseline
+    line["ratio_vs_bare"] = round(line["ops_per_s"] / max(1, baseline["ops_per_s"]), 3)
+    line["connections"] = args.connections
+    line["server"] = "uvicorn + httptools + uvloop, one process pinned to one CPU"
+    line["loadavg_1m"] = round(os.getloadavg()[0], 2)
+    line["targets"] = TARGETS
+    line["meets_targets"] = (
+        line["ops_per_s"] >= TARGETS["ops_per_s"] and line["p99_us"] <= TARGETS["p99_us"]
+    )
+    print(json.dumps(line), flush=True)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+if __name__ == "__main__":
+    main()

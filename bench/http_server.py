@@ -1,0 +1,104 @@
+"""The server side of ``http_orders``: a real Bourse platform, seeded for the benchmark.
+
+Run as a child process by ``http_orders.py``: it pins itself to one CPU, builds the platform
+(SQLite, journal with fsync group commit, in a temporary directory), lists one instrument, posts
+a deep resting ask, signs up the benchmark users and writes their access tokens as JSON to the
+file named on the command line, then serves with uvicorn (httptools, uvloop). It also serves
+``GET /bench/bare``: the same framework and envelope with no work behind it, the baseline.
+"""
+
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bourse.api.envelope import success
+from bourse.app import Platform, create_platform
+from bourse.domain import commands as cmd
+from bourse.domain.enums import OrderType, Product, Side
+from bourse.settings import RateLimitSettings, Settings
+from bourse.sim.instruments import starter_instruments
+
+MAKER = 1_000_000_000_002
+ASK_LOTS = 50
+ASK_LOT = 100_000
+UNLIMITED = cmd.AccountLimits(
+    max_open_orders=1_000_000, max_order_value=10**15, max_orders_per_second=1_000_000
+)
+
+
+def seed(platform: Platform, users: int, tokens_path: Path) -> None:
+    instrument = next(i for i in starter_instruments() if i.tradingsymbol == "INFY")
+    price = instrument.reference_price
+    commands: list[cmd.Command] = [
+        cmd.ListInstrument(instrument=instrument),
+        cmd.OpenAccount(account=MAKER, limits=UNLIMITED),
+        cmd.DepositHoldings(account=MAKER, token=instrument.token, quantity=ASK_LOTS * ASK_LOT),
+    ]
+    commands += [
+        cmd.PlaceOrder(
+            account=MAKER,
+            token=instrument.token,
+            side=Side.SELL,
+            order_type=OrderType.LIMIT,
+            product=Product.CNC,
+            quantity=ASK_LOT,
+            price=price,
+        )
+        for _ in range(ASK_LOTS)
+    ]
+    identity = platform.gateway.identity
+    tokens = []
+    for n in range(users):
+        user = identity.sign_up(f"bench{n}@bourse.local", "bench-password-2026")
+        tokens.append(identity.login(user.email, "bench-password-2026").access_token)
+        commands.append(cmd.OpenAccount(account=user.account_id, limits=UNLIMITED))
+        commands.append(cmd.Deposit(account=user.account_id, amount=10**11))
+    platform.trading.submit_many(commands).result()
+    tokens_path.write_text(json.dumps({"tokens": tokens, "price_rupees": f"{price / 100:.2f}"}))
+
+
+async def bare(request: Request) -> Response:
+    return success({"order_id": "0"})
+
+
+def main() -> None:
+    port, users, tokens_path = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpu})
+    with tempfile.TemporaryDirectory(prefix="bourse-bench-http-") as directory:
+        generous = RateLimitSettings(
+            user_requests_per_second=1e9, user_burst=10**9,
+            ip_requests_per_second=1e9, ip_burst=10**9,
+        )  # fmt: skip
+        settings = dataclasses.replace(
+            Settings.from_env({"BOURSE_MODE": "development"}),
+            data_dir=Path(directory),
+            database_url=f"sqlite:///{directory}/bourse.db",
+            port=port,
+            rate_limits=generous,
+        )
+        platform = create_platform(settings, hooks=[lambda p: seed(p, users, tokens_path)])
+        platform.app.router.routes.append(Route("/bench/bare", bare, methods=["GET"]))
+        uvicorn.run(
+            platform.app,
+            host="127.0.0.1",
+            port=port,
+            loop="uvloop",
+            http="httptools",
+            log_level="warning",
+            lifespan="on",
+            proxy_headers=False,
+        )
+
+
+if __name__ == "__main__":
+    main()
