@@ -191,18 +191,24 @@ def set_limits(core: "TradingCore", c: cmd.SetAccountLimits) -> None:
     )
 
 
+def _positive_amount(core: "TradingCore", c: cmd.Deposit | cmd.Withdraw) -> bool:
+    if c.amount > 0:
+        return True
+    reject_command(
+        core,
+        c,
+        c.account,
+        RejectReason.BAD_AMOUNT,
+        f"amount {format_rupees(c.amount)} must be positive",
+    )
+    return False
+
+
 def deposit(core: "TradingCore", c: cmd.Deposit) -> None:
     account = _account_or_reject(core, c, c.account)
     if account is None:
         return
-    if c.amount <= 0:
-        reject_command(
-            core,
-            c,
-            c.account,
-            RejectReason.BAD_AMOUNT,
-            f"amount {format_rupees(c.amount)} must be positive",
-        )
+    if not _positive_amount(core, c):
         return
     account.cash_available += c.amount
     core.totals.deposits += c.amount
@@ -223,14 +229,7 @@ def withdraw(core: "TradingCore", c: cmd.Withdraw) -> None:
     account = _account_or_reject(core, c, c.account)
     if account is None:
         return
-    if c.amount <= 0:
-        reject_command(
-            core,
-            c,
-            c.account,
-            RejectReason.BAD_AMOUNT,
-            f"amount {format_rupees(c.amount)} must be positive",
-        )
+    if not _positive_amount(core, c):
         return
     if c.amount > account.cash_available:
         reject_command(

@@ -324,6 +324,8 @@ class TradingCore(FillHandler):
         return None, extra_cash, extra_shares
 
     def _block(self, account: Account, order: WorkingOrder, cash: Paise, shares: int) -> None:
+        """Move ``cash`` and ``shares`` from available into the order's block (negative
+        amounts move them back: a modification that needs less)."""
         if cash:
             account.cash_available -= cash
             account.cash_blocked += cash

@@ -176,10 +176,7 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
     order.price = working_price
     order.trigger_price = new_trigger
     order.disclosed_quantity = new_disclosed
-    if extra_cash >= 0 and extra_shares >= 0:
-        core._block(account, order, extra_cash, extra_shares)
-    else:
-        _resize_block(core, order, extra_cash, extra_shares)
+    core._block(account, order, extra_cash, extra_shares)
 
     still_pending = pending and new_type in _STOP_TYPES
     if pending and not still_pending:
@@ -210,16 +207,3 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
         core._execute(order)
         if state.sweep_high:
             core._release_triggered(state)
-
-
-def _resize_block(core: "TradingCore", order: WorkingOrder, cash: int, shares: int) -> None:
-    """Apply signed changes to the order's blocks: positive takes more, negative releases."""
-    account = core.accounts[order.account]
-    account.cash_available -= cash
-    account.cash_blocked += cash
-    order.blocked_cash += cash
-    if shares:
-        holding = account.holding(order.token)
-        holding.available -= shares
-        holding.blocked += shares
-        order.blocked_quantity += shares
