@@ -44,8 +44,6 @@ def _order_record(order: WorkingOrder) -> OrderRecord:
         order.charges_paid,
         order.blocked_cash,
         order.blocked_quantity,
-        order.margin_filled_quantity,
-        order.margin_filled_value,
         order.visible_quantity,
         order.in_book,
     )
@@ -138,8 +136,6 @@ def _rebuild_order(record: OrderRecord) -> WorkingOrder:
     order.charges_paid = record.charges_paid
     order.blocked_cash = record.blocked_cash
     order.blocked_quantity = record.blocked_quantity
-    order.margin_filled_quantity = record.margin_filled_quantity
-    order.margin_filled_value = record.margin_filled_value
     order.visible_quantity = record.visible_quantity
     return order
 

@@ -595,13 +595,12 @@ class TradingCore(FillHandler):
         order = self.orders.get(order_id)
         if order is not None and order.account == account:
             return order
-        if order is None and 0 < order_id < self.next_order_id:
-            return (
-                RejectReason.ORDER_FINISHED,
-                f"order {order_id} is no longer open (complete, cancelled or expired)",
-            )
-        # Another account's open order is reported exactly like one that never existed.
-        return RejectReason.ORDER_NOT_FOUND, f"order {order_id} not found for account {account}"
+        # Never yours, finished, or someone else's open order: one answer for all three, so
+        # no account can learn whether another account's order is still open.
+        return (
+            RejectReason.ORDER_NOT_FOUND,
+            f"order {order_id} is not an open order of account {account}",
+        )
 
     def _cancel_command(self, c: cmd.CancelOrder) -> None:
         found = self._find_own_order(c.account, c.order_id)

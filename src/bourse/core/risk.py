@@ -15,7 +15,6 @@ whatever is left is released exactly once when the order finishes.
 from bourse.core.state import WorkingOrder
 from bourse.core.vocabulary import BUY, MIS, SELL
 from bourse.domain.charges import ChargeSchedule
-from bourse.domain.money import ceil_div
 from bourse.domain.types import BasisPoints, Paise, Quantity
 
 
@@ -38,21 +37,18 @@ def protection_price(
     return max(floor, lower_circuit)
 
 
-def margin_consumed(
-    is_buy: bool,
-    quantity: Quantity,
-    value: Paise,
-    leverage: int,
-    lower_circuit: Paise,
-    upper_circuit: Paise,
+def margin_per_share(
+    is_buy: bool, price: Paise, leverage: int, lower_circuit: Paise, upper_circuit: Paise
 ) -> Paise:
-    """MIS margin for ``quantity`` shares opened for ``value`` in total: value / leverage, but
-    never less than the loss to the far circuit limit. Monotone in both arguments' growth."""
-    if quantity == 0:
-        return 0
-    leveraged = ceil_div(value, leverage)
-    loss_to_limit = value - quantity * lower_circuit if is_buy else quantity * upper_circuit - value
-    return max(leveraged, loss_to_limit)
+    """MIS margin for one share opened at ``price``: its value over the leverage (rounded up),
+    and never less than the loss it could take before the far circuit limit stops the price.
+
+    Charged per share, fill by fill, it is additive: however a position is opened, closed and
+    reopened, the margin it holds covers its worst loss inside the band.
+    """
+    leveraged = -((-price) // leverage)
+    loss_to_limit = price - lower_circuit if is_buy else upper_circuit - price
+    return leveraged if leveraged > loss_to_limit else loss_to_limit
 
 
 def cash_needed(
@@ -71,42 +67,19 @@ def cash_needed(
         charges = schedule.total(BUY, product, worst_value) - order.charges_paid
         if product is not MIS:
             return rest * order.price + charges
-        margin_now = margin_consumed(
-            True,
-            order.margin_filled_quantity,
-            order.margin_filled_value,
-            leverage,
-            lower_circuit,
-            upper_circuit,
-        )
-        margin_worst = margin_consumed(
-            True,
-            order.margin_filled_quantity + rest,
-            order.margin_filled_value + rest * order.price,
-            leverage,
-            lower_circuit,
-            upper_circuit,
-        )
-        return margin_worst - margin_now + charges
+        # Both terms of the per-share margin grow with the price: the limit is the worst.
+        per_share = margin_per_share(True, order.price, leverage, lower_circuit, upper_circuit)
+        return rest * per_share + charges
     if product is not MIS:
         return 0
-    # Short sales fill at or above the limit: value grows towards the upper circuit while the
-    # loss to the limit shrinks, so each bound takes its own worst price.
+    # Short sales fill at or above the limit: value over leverage is worst at the upper
+    # circuit, the loss to the limit is worst at the order's own limit.
     worst_value = order.filled_value + rest * upper_circuit
     charges = schedule.total(SELL, product, worst_value) - order.charges_paid
-    quantity = order.margin_filled_quantity + rest
-    value_high = order.margin_filled_value + rest * upper_circuit
-    value_low = order.margin_filled_value + rest * order.price
-    margin_worst = max(ceil_div(value_high, leverage), quantity * upper_circuit - value_low)
-    margin_now = margin_consumed(
-        False,
-        order.margin_filled_quantity,
-        order.margin_filled_value,
-        leverage,
-        lower_circuit,
-        upper_circuit,
-    )
-    return margin_worst - margin_now + charges
+    leveraged = -((-upper_circuit) // leverage)
+    loss_to_limit = upper_circuit - order.price
+    per_share = leveraged if leveraged > loss_to_limit else loss_to_limit
+    return rest * per_share + charges
 
 
 def shares_needed(order: WorkingOrder) -> Quantity:

@@ -7,7 +7,7 @@ every account's cash, the clearing balance and the fees collected only changes w
 withdrawals.
 """
 
-from bourse.core.risk import margin_consumed
+from bourse.core.risk import margin_per_share
 from bourse.core.state import Position, WorkingOrder
 from bourse.core.vocabulary import MIS
 from bourse.domain.charges import ChargeSchedule
@@ -93,30 +93,12 @@ def settle_fill(
             totals.clearing -= pnl
         opening = quantity - reducing
         if opening:
-            leverage = state.leverage
-            lower_circuit = state.lower_circuit
-            upper_circuit = state.upper_circuit
-            before = margin_consumed(
-                is_buy,
-                order.margin_filled_quantity,
-                order.margin_filled_value,
-                leverage,
-                lower_circuit,
-                upper_circuit,
-            )
-            order.margin_filled_quantity += opening
-            order.margin_filled_value += opening * price
-            after = margin_consumed(
-                is_buy,
-                order.margin_filled_quantity,
-                order.margin_filled_value,
-                leverage,
-                lower_circuit,
-                upper_circuit,
+            margin = opening * margin_per_share(
+                is_buy, price, state.leverage, state.lower_circuit, state.upper_circuit
             )
             # The margin moves from the order's block into the position: still blocked cash.
-            order.blocked_cash -= after - before
-            position.margin += after - before
+            order.blocked_cash -= margin
+            position.margin += margin
     elif is_buy:
         order.charges_paid += charges
         order.blocked_cash -= value + charges

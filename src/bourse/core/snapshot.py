@@ -40,8 +40,6 @@ class OrderRecord(msgspec.Struct, array_like=True, frozen=True):
     charges_paid: int
     blocked_cash: int
     blocked_quantity: int
-    margin_filled_quantity: int
-    margin_filled_value: int
     visible_quantity: int
     in_book: bool
 

@@ -28,8 +28,6 @@ class WorkingOrder:
         "in_book",
         "instrument",
         "is_buy",
-        "margin_filled_quantity",
-        "margin_filled_value",
         "order_id",
         "order_type",
         "owner",
@@ -89,10 +87,6 @@ class WorkingOrder:
         self.charges_paid = 0
         self.blocked_cash = 0
         self.blocked_quantity = 0
-        # MIS: quantity and value filled that opened (not reduced) a position; margin is
-        # consumed as a function of these cumulative totals.
-        self.margin_filled_quantity = 0
-        self.margin_filled_value = 0
         self.visible_quantity = 0
         self.in_book = False
         # Direct references, set by the core on acceptance, so fills need no dict lookups.
@@ -130,8 +124,6 @@ class WorkingOrder:
         copy.charges_paid = self.charges_paid
         copy.filled_quantity = self.filled_quantity
         copy.filled_value = self.filled_value
-        copy.margin_filled_quantity = self.margin_filled_quantity
-        copy.margin_filled_value = self.margin_filled_value
         copy.status = self.status
         copy.visible_quantity = self.visible_quantity
         copy.owner = self.owner

@@ -111,7 +111,7 @@ def test_cancel_removes_order_and_releases_block_once() -> None:
     assert cancelled.released_cash == 990_00
     assert account.cash_blocked == 0 and account.cash_available == RICH
     (rejected,) = of_type(second, ev.CancelRejected)
-    assert rejected.reason.value == "ORDER_FINISHED"
+    assert rejected.reason.value == "ORDER_NOT_FOUND"
 
 
 def test_mis_round_trip_settles_pnl_through_margin() -> None:
