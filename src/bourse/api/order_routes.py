@@ -30,6 +30,7 @@ from bourse.domain import events as ev
 from bourse.domain.commands import CancelOrder, ModifyOrder, PlaceOrder
 from bourse.domain.enums import Variety
 from bourse.domain.errors import RejectReason
+from bourse.domain.orders import is_finished
 from bourse.domain.types import AccountId, InstrumentToken
 from bourse.readmodel.orders import REJECTED_ID_PREFIX
 from bourse.readmodel.views import OrderView
@@ -69,11 +70,16 @@ def path_variety(request: Request) -> Variety:
 
 
 def rejection(event: ev.Event) -> ApiError:
-    """The API error for a core rejection event."""
+    """The API error for a core rejection event of the caller's own order.
+
+    The core answers ORDER_NOT_FOUND for any order that is not an open order of the caller (so
+    no account can probe another's); the gateway has already found the order in the caller's
+    own history, so here it can only mean the order finished in the meantime.
+    """
     reason: RejectReason = event.reason  # type: ignore[attr-defined]
     message: str = event.message  # type: ignore[attr-defined]
     if reason is RejectReason.ORDER_NOT_FOUND:
-        return ApiError(404, "DataException", message, {"reason": reason.value})
+        return order_rejected(RejectReason.ORDER_FINISHED.value, message)
     return order_rejected(reason.value, message)
 
 
@@ -218,6 +224,11 @@ class OrderDesk:
         if view.variety is not variety:
             # /orders/iceberg/17 does not exist when 17 is a regular order.
             raise not_found(f"{variety.value} order {order_id}")
+        if is_finished(view.status):
+            raise order_rejected(
+                RejectReason.ORDER_FINISHED.value,
+                f"order {order_id} is {view.status.value} and can no longer change",
+            )
         return int(order_id)
 
     def _own(self, account: AccountId, order_id: str) -> OrderView:
