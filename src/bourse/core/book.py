@@ -7,6 +7,7 @@ swept out when they outnumber the live ones. Heaps drop stale prices lazily, and
 pushed only while it is not already in its heap, so heaps stay bounded by the band's width.
 """
 
+from abc import ABC, abstractmethod
 from collections import deque
 from heapq import heappop, heappush
 
@@ -119,24 +120,24 @@ class BookSide:
         return sum(level.visible for level in self.levels.values())
 
 
-class FillHandler:
+class FillHandler(ABC):
     """Receives the decisions of matching. The trading core settles and reports them; the bare
     book only counts them. Matching itself lives in ``OrderBook.match`` and nowhere else."""
 
+    @abstractmethod
     def fill(
         self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, price: Paise
     ) -> None:
         """A trade: must add ``quantity`` to both orders' ``filled_quantity``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def resting_filled(self, resting: WorkingOrder) -> None:
         """The resting order is complete and already out of the book."""
-        raise NotImplementedError
 
+    @abstractmethod
     def self_trade(self, resting: WorkingOrder) -> None:
         """The incoming order met its own account's resting order: take the resting one out of
         the book (self-trade prevention cancels it)."""
-        raise NotImplementedError
 
 
 class OrderBook:
