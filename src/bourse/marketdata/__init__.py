@@ -1,0 +1,1 @@
+"""Market data: quotes, depth, candles, indices, search and the WebSocket fan-out."""
