@@ -90,8 +90,10 @@ class Run:
         self.failures = 0
         self.statuses: dict[str, int] = {}
         self.closed = 0
+        self.answered = 0
 
     def record(self, latency_ns: int, status: bytes, body: bytes) -> None:
+        self.answered += 1
         if time.perf_counter_ns() < self.measure_from:
             return
         key = status.decode()
@@ -103,6 +105,12 @@ class Run:
 
     def over(self) -> bool:
         return time.perf_counter_ns() >= self.until
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time consumed so far by process ``pid`` (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def drive(port: int, requests: list[bytes], warmup_s: float, seconds: float) -> Run:
@@ -119,9 +127,11 @@ def percentile(samples: list[int], q: float) -> float:
     return round(samples[min(len(samples) - 1, int(q * len(samples)))] / 1000, 1)
 
 
-def figures(run: Run, seconds: float) -> dict[str, Any]:
+def figures(run: Run, seconds: float, cpu_s: float) -> dict[str, Any]:
     samples = sorted(run.latencies)
     return {
+        # CPU the server spent per answer: unlike the rates, barely moved by other load.
+        "server_cpu_us_per_op": round(cpu_s * 1e6 / max(1, run.answered), 1),
         "ops_per_s": round(len(samples) / seconds),
         "p50_us": percentile(samples, 0.50),
         "p99_us": percentile(samples, 0.99),
@@ -183,16 +193,19 @@ def main(argv: list[str] | None = None) -> None:
             seed = json.loads(tokens_path.read_text())
             orders = [order_request(token, seed["price_rupees"]) for token in seed["tokens"]]
             uvloop.install()
+            cpu_at_start = cpu_seconds(server.pid)
             bare = asyncio.run(
                 drive(port, [BARE_REQUEST] * args.connections, args.warmup, args.seconds)
             )
+            cpu_after_bare = cpu_seconds(server.pid)
             placed = asyncio.run(drive(port, orders, args.warmup, args.seconds))
+            cpu_after_orders = cpu_seconds(server.pid)
         finally:
             server.terminate()
             server.wait(30)
     line: dict[str, Any] = {"name": "http_orders"}
-    line.update(figures(placed, args.seconds))
-    baseline = figures(bare, args.seconds)
+    line.update(figures(placed, args.seconds, cpu_after_orders - cpu_after_bare))
+    baseline = figures(bare, args.seconds, cpu_after_bare - cpu_at_start)
     line["bare"] = baseline
     line["ratio_vs_bare"] = round(line["ops_per_s"] / max(1, baseline["ops_per_s"]), 3)
     line["connections"] = args.connections

@@ -1,26 +1,33 @@
 """Assemble the Starlette application from route modules' operations.
 
-Request bodies are limited to ``MAX_BODY_BYTES`` by ``BodyLimitMiddleware`` (not Starlette's
-``max_body_size``, whose plain-text 413 escapes the error envelope on some paths).
+Starlette keeps the router, the lifespan and ``Request``; in front of the router there is one
+layer, ``edge.Edge`` (body limit of ``MAX_BODY_BYTES`` and every error in the envelope), instead
+of Starlette's middleware stack, and each path's endpoint runs as a lean ``EndpointApp``.
 """
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
-from bourse.api.body_limit import BodyLimitMiddleware
-from bourse.api.errors import EXCEPTION_HANDLERS
+from bourse.api.edge import Edge, EndpointApp
 from bourse.api.gateway import Gateway
 from bourse.api.operations import Endpoint, Operation
 
 MAX_BODY_BYTES = 64 * 1024
 
 OperationSource = Callable[[Gateway], list[Operation]]
+
+
+class BourseApi(Starlette):
+    """Starlette with ``Edge`` as its whole middleware stack."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return Edge(self.router, MAX_BODY_BYTES)
 
 
 def create_api(
@@ -33,12 +40,7 @@ def create_api(
     operations = [operation for source in sources for operation in source(gateway)]
     routes = path_routes(operations)
     routes.extend(extra_routes)
-    app = Starlette(
-        routes=routes,
-        exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=lifespan,
-        middleware=[Middleware(BodyLimitMiddleware, max_body_size=MAX_BODY_BYTES)],
-    )
+    app = BourseApi(routes=routes, lifespan=lifespan)
     app.state.operations = operations
     return app
 
@@ -53,7 +55,7 @@ def path_routes(operations: Sequence[Operation]) -> list[BaseRoute]:
             raise ValueError(f"two operations are declared for {op.method} {op.path}")
         endpoints[op.method] = op.endpoint
     return [
-        Route(path, _by_method(endpoints), methods=list(endpoints), name=path)
+        Route(path, EndpointApp(_by_method(endpoints)), methods=list(endpoints), name=path)
         for path, endpoints in by_path.items()
     ]
 

@@ -132,3 +132,13 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http_error,
     Exception: handle_unexpected,
 }
+
+
+async def error_response(request: Request, error: Exception) -> Response:
+    """The response the application's exception handlers give for ``error``."""
+    for family in type(error).__mro__:
+        handler = EXCEPTION_HANDLERS.get(family)
+        if handler is not None:
+            response: Response = await handler(request, error)
+            return response
+    raise error

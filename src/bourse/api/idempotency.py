@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bourse.api.errors import EXCEPTION_HANDLERS, ApiError, input_error
+from bourse.api.errors import ApiError, error_response, input_error
 
 KEY_HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -71,16 +71,6 @@ def _check_key(key: str) -> None:
         raise input_error(
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable ASCII characters"
         )
-
-
-async def error_response(request: Request, error: Exception) -> Response:
-    """The response the application's exception handlers give for ``error``."""
-    for family in type(error).__mro__:
-        handler = EXCEPTION_HANDLERS.get(family)
-        if handler is not None:
-            response: Response = await handler(request, error)
-            return response
-    raise error
 
 
 class IdempotencyCache:
