@@ -5,7 +5,6 @@ msgspec and converted with ``bourse.domain.money`` (never rounded: more than two
 422). Timestamps go out as RFC 3339 UTC strings.
 """
 
-import decimal
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, TypeVar
@@ -89,13 +88,10 @@ def paise_from_rupees(value: Decimal, field: str) -> Paise:
         raise invalid(f"{field} {value} is above the maximum {MAX_RUPEES}")
     if len(value.as_tuple().digits) > _MAX_DIGITS:
         raise invalid(f"{field} has more than {_MAX_DIGITS} digits")
-    # Exact arithmetic whatever the ambient context: to_paise scales by 100.
-    with decimal.localcontext() as context:
-        context.prec = _MAX_DIGITS + 10
-        try:
-            return to_paise(value, field=field)
-        except AmountError as error:
-            raise invalid(str(error)) from None
+    try:
+        return to_paise(value, field=field)  # exact whatever the ambient context
+    except AmountError as error:
+        raise invalid(str(error)) from None
 
 
 def optional_paise(value: Decimal | None, field: str) -> Paise | None:

@@ -4,11 +4,14 @@ The core never sees a Decimal or a float: wire schemas and reports call ``to_pai
 way in and ``to_rupees`` on the way out.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from bourse.domain.types import Paise
 
 PAISE_PER_RUPEE = 100
+
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+"""Scaling by a power of ten under this context never rounds, whatever the thread's context."""
 
 
 class AmountError(ValueError):
@@ -23,8 +26,8 @@ def to_paise(rupees: Decimal | str | int, *, field: str = "amount") -> Paise:
         raise AmountError(f"{field} {rupees!r} is not a number") from None
     if not value.is_finite():
         raise AmountError(f"{field} {rupees!r} is not a finite number")
-    scaled = value * PAISE_PER_RUPEE
-    if scaled != scaled.to_integral_value():
+    scaled = value.scaleb(2, _EXACT)
+    if scaled != scaled.to_integral_value(context=_EXACT):
         raise AmountError(f"{field} {rupees} has more than 2 decimal places")
     return int(scaled)
 

@@ -1,5 +1,6 @@
 """Money conversion, exact rounding, instrument tokens and the order status table."""
 
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -59,3 +60,11 @@ def test_finished_orders_cannot_move() -> None:
     assert not can_transition(OrderStatus.COMPLETE, OrderStatus.OPEN)
     assert not can_transition(OrderStatus.CANCELLED, OrderStatus.CANCELLED)
     assert is_finished(OrderStatus.REJECTED)
+
+
+def test_to_paise_under_a_low_precision_context_is_still_exact() -> None:
+    with decimal.localcontext() as context:
+        context.prec = 3
+        assert to_paise(Decimal("123456789.12")) == 12_345_678_912
+        with pytest.raises(AmountError):
+            to_paise(Decimal("123456789012345678901234567890123.001"))
