@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from bourse.api.envelope import success
 from bourse.app import Platform, create_platform
+from bourse.cli_platform import UVICORN_OPTIONS
 from bourse.domain import commands as cmd
 from bourse.domain.enums import OrderType, Product, Side
 from bourse.settings import RateLimitSettings, Settings
@@ -88,16 +89,7 @@ def main() -> None:
         )
         platform = create_platform(settings, hooks=[lambda p: seed(p, users, tokens_path)])
         platform.app.router.routes.append(Route("/bench/bare", bare, methods=["GET"]))
-        uvicorn.run(
-            platform.app,
-            host="127.0.0.1",
-            port=port,
-            loop="uvloop",
-            http="httptools",
-            log_level="warning",
-            lifespan="on",
-            proxy_headers=False,
-        )
+        uvicorn.run(platform.app, host="127.0.0.1", port=port, **UVICORN_OPTIONS)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import argparse
 import getpass
 import os
 import sys
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from bourse.settings import Settings
 
@@ -55,18 +55,21 @@ def _serve_platform(settings: Settings, *, demo: bool) -> int:
 
         hooks.append(announce)
     platform = create_platform(settings, hooks=hooks)
-    uvicorn.run(
-        platform.app,
-        host=settings.host,
-        port=settings.port,
-        loop="uvloop",
-        http="httptools",
-        log_level="warning",
-        lifespan="on",
-        # No proxy in front by default: skip the X-Forwarded-* rewriting middleware.
-        proxy_headers=False,
-    )
+    uvicorn.run(platform.app, host=settings.host, port=settings.port, **UVICORN_OPTIONS)
     return 0
+
+
+UVICORN_OPTIONS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
+    "log_level": "warning",
+    "lifespan": "on",
+    # Not printed at level warning, yet uvicorn would format each request's log arguments.
+    "access_log": False,
+    # No proxy in front by default: skip the X-Forwarded-* rewriting middleware.
+    "proxy_headers": False,
+}
+"""How ``bourse run`` / ``bourse serve`` (and the HTTP benchmark's server) run uvicorn."""
 
 
 def _run(args: argparse.Namespace) -> int:
