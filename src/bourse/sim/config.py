@@ -23,6 +23,8 @@ class MakerConfig:
     """Size of the inner level in rupee value (Rs 3 lakh); deeper levels grow."""
     max_inventory_notional_paise: int = 60_00_000_00
     """The firm never holds more than this (Rs 60 lakh) long or short per instrument."""
+    requote_ticks: int = 1
+    """Quotes stay while the ideal inner quotes are at most this many ticks away."""
     skew_ticks: float = 2.0
     """How far half the inventory limit shifts the quotes' centre, in ticks (a full one: 5x)."""
 

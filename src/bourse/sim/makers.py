@@ -108,7 +108,12 @@ class MarketMaker:
         if ask0 <= bid0:
             ask0 = bid0 + tick
         key = (bid0, ask0)
-        if key == quotes.key and not quotes.dirty:
+        if not quotes.dirty and key != quotes.key:
+            # Hysteresis: quotes a tick or so off the ideal stay (fewer messages).
+            moved = max(abs(bid0 - quotes.key[0]), abs(ask0 - quotes.key[1]))
+            if moved <= config.requote_ticks * tick:
+                return
+        elif key == quotes.key and not quotes.dirty:
             return
         quotes.key = key
         quotes.dirty = False

@@ -32,6 +32,15 @@ HOLDING_VALUE: Paise = 50 * 10**9
 """Each agent starts with about Rs 50 crore of every instrument (enough to sell for days)."""
 
 
+def agent_accounts(
+    config: SimConfig, base: AccountId = SIM_ACCOUNT_BASE
+) -> tuple[list[AccountId], list[AccountId]]:
+    """The makers' and the takers' account ids (noise traders, momentum, mean reversion)."""
+    makers = [base + n for n in range(len(config.makers))]
+    takers = [base + 100 + n for n in range(config.noise_accounts + 2)]
+    return makers, takers
+
+
 class MarketSimulator:
     def __init__(
         self,
@@ -52,11 +61,11 @@ class MarketSimulator:
         sector_names = list(sectors) if sectors is not None else ["" for _ in instruments]
         self.fair = FairValues(self.instruments, sector_names, config, self.rng)
         self.desk = OrderDesk([i.token for i in self.instruments], self._on_trade)
+        maker_accounts, taker_accounts = agent_accounts(config, account_base)
         self.makers = [
-            MarketMaker(account_base + n, maker, self.instruments, self.desk)
-            for n, maker in enumerate(config.makers)
+            MarketMaker(account, maker, self.instruments, self.desk)
+            for account, maker in zip(maker_accounts, config.makers, strict=True)
         ]
-        taker_accounts = [account_base + 100 + n for n in range(config.noise_accounts + 2)]
         self.takers = Takers(config, self.instruments, self.desk, self.rng, taker_accounts)
         agents: list[Agent] = [*self.makers, *self.takers.traders]
         for agent in agents:
