@@ -16,15 +16,24 @@ SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    import dataclasses
+
     settings = Settings.from_env(os.environ)
     overrides: dict[str, object] = {}
     if getattr(args, "host", None):
         overrides["host"] = args.host
     if getattr(args, "port", None):
         overrides["port"] = args.port
+    simulator: dict[str, object] = {}
+    if getattr(args, "no_sim", False):
+        simulator["enabled"] = False
+    if getattr(args, "sim_rate", None) is not None:
+        simulator["order_rate"] = args.sim_rate
+    if getattr(args, "instruments_csv", None):
+        simulator["instruments_csv"] = args.instruments_csv
+    if simulator:
+        overrides["simulator"] = dataclasses.replace(settings.simulator, **simulator)  # type: ignore[arg-type]
     if overrides:
-        import dataclasses
-
         settings = dataclasses.replace(settings, **overrides)  # type: ignore[arg-type]
     return settings
 
@@ -41,13 +50,26 @@ def _serve_platform(settings: Settings, *, demo: bool) -> int:
 
     hooks: list[Hook] = []
     if demo:
-        from bourse.sim.seed import seed_demo
+        from bourse.sim.demo import demo_universe, open_demo_market
+        from bourse.sim.instrument_csv import InstrumentCsvError
+
+        try:
+            universe = demo_universe(settings.simulator)
+        except (InstrumentCsvError, OSError) as exc:
+            print(f"bourse run: {exc}", file=sys.stderr)
+            return 2
 
         def announce(platform: Platform) -> None:
-            credentials = seed_demo(platform)
+            credentials, live = open_demo_market(platform, settings.simulator, universe)
             base = f"http://{settings.host}:{settings.port}"
+            market = (
+                f"{len(universe)} instruments, simulator at {settings.simulator.order_rate:g} "
+                "orders/s"
+                if live is not None
+                else f"{len(universe)} instruments, simulator off"
+            )
             print(
-                f"Bourse is running on {base}  (API docs: {base}/api/v1/docs)\n"
+                f"Bourse is running on {base}  (API docs: {base}/api/v1/docs)  [{market}]\n"
                 f"Demo user: {credentials.email}  password: {credentials.password}  "
                 f"(trading account {credentials.account_id})",
                 flush=True,
@@ -90,12 +112,25 @@ def add_run(subparsers: SubParsers) -> None:
         help="start the whole platform in embedded mode with a seeded demo market",
         description=(
             "Start the platform (API, trading core with its journal, SQLite by default) and "
-            "seed a demo market: starter NSE instruments, a demo user with funds and holdings, "
-            "and resting quotes to trade against. Prints the demo credentials. Development "
-            "mode only."
+            "seed a demo market: the NSE instrument master (NIFTY 50 and more), a demo user "
+            "with funds and holdings, and the market simulator's agents (market makers and "
+            "takers) trading live. Prints the demo credentials. Development mode only."
         ),
     )
     _listen_options(parser)
+    parser.add_argument(
+        "--no-sim", action="store_true", help="do not start the market simulator (BOURSE_SIM=off)"
+    )
+    parser.add_argument(
+        "--sim-rate",
+        type=float,
+        help="simulated taker orders per second across the market (default: BOURSE_SIM_RATE or 50)",
+    )
+    parser.add_argument(
+        "--instruments-csv",
+        help="list this universe (Kite instruments CSV) instead of the shipped NSE master "
+        "(default: BOURSE_INSTRUMENTS_CSV)",
+    )
     parser.set_defaults(handler=_run)
 
 

@@ -67,6 +67,18 @@ class RateLimitSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SimulatorSettings:
+    """The market simulator that `bourse run` starts (see docs/simulator.md)."""
+
+    enabled: bool = True
+    order_rate: float = 50.0
+    """Taker orders per second across the market; market makers requote on top."""
+    seed: int = 2026
+    instruments_csv: str = ""
+    """A universe in Kite's instruments CSV format; empty: the shipped NSE master."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     mode: Mode = "development"
     host: str = "127.0.0.1"
@@ -79,6 +91,7 @@ class Settings:
     tokens: TokenSettings = field(default_factory=TokenSettings)
     password_hashing: PasswordHashSettings = field(default_factory=PasswordHashSettings)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    simulator: SimulatorSettings = field(default_factory=SimulatorSettings)
 
     @property
     def is_development(self) -> bool:
@@ -129,6 +142,12 @@ class Settings:
                 login_failure_window_seconds=env.integer(
                     "BOURSE_LOGIN_FAILURE_WINDOW_SECONDS", 300
                 ),
+            ),
+            simulator=SimulatorSettings(
+                enabled=env.switch("BOURSE_SIM", True),
+                order_rate=env.number("BOURSE_SIM_RATE", 50.0),
+                seed=env.integer("BOURSE_SIM_SEED", 2026, minimum=0),
+                instruments_csv=env.text("BOURSE_INSTRUMENTS_CSV", ""),
             ),
         )
         env.problems.extend(settings.problems())
@@ -183,6 +202,15 @@ class _Env:
     def secret(self, name: str, default: str) -> str:
         # An empty variable means "not set"; secrets keep their exact characters otherwise.
         return self._environ.get(name) or default
+
+    def switch(self, name: str, default: bool) -> bool:
+        raw = self.text(name, "on" if default else "off").lower()
+        if raw in ("on", "true", "1", "yes"):
+            return True
+        if raw in ("off", "false", "0", "no"):
+            return False
+        self.problems.append(f"{name} {raw!r} is not one of on, off")
+        return default
 
     def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self.text(name, default)

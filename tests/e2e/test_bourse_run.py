@@ -12,7 +12,11 @@ from pathlib import Path
 
 import httpx
 
+from bourse.sim.master import nifty_50_symbols
+
 STARTUP_SECONDS = 60
+LIVELY_SECONDS = 10
+"""Issue 6: within 10 s every NIFTY 50 instrument has traded and has both sides of depth."""
 
 
 def free_port() -> int:
@@ -22,13 +26,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def bourse_run(data_dir: Path) -> Iterator[tuple[str, str]]:
+def bourse_run(data_dir: Path, **variables: str) -> Iterator[tuple[str, str]]:
     port = free_port()
     env = {
         **os.environ,
         "BOURSE_MODE": "development",
         "BOURSE_DATA_DIR": str(data_dir),
         "BOURSE_PORT": str(port),
+        **variables,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "bourse.cli", "run"],
@@ -77,13 +82,69 @@ def test_bourse_run_serves_and_prints_demo_credentials(tmp_path: Path) -> None:
 
 
 def test_restarting_on_the_same_data_seeds_nothing_twice(tmp_path: Path) -> None:
-    with bourse_run(tmp_path / "var") as (base, _):
+    with bourse_run(tmp_path / "var", BOURSE_SIM="off") as (base, _):
         first = httpx.get(f"{base}/api/v1/health").json()["data"]["durable_seq"]
-    with bourse_run(tmp_path / "var") as (base, banner):
+    with bourse_run(tmp_path / "var", BOURSE_SIM="off") as (base, banner):
         second = httpx.get(f"{base}/api/v1/health").json()["data"]["durable_seq"]
 
     assert second == first
     assert "trading account 1" in banner
+    assert "simulator off" in banner
+
+
+def _demo_token(base: str) -> str:
+    answer = httpx.post(
+        f"{base}/api/v1/auth/login",
+        json={"email": "demo@bourse.local", "password": "bourse-demo-2026"},
+    )
+    return str(answer.json()["data"]["access_token"])
+
+
+def _quiet_nifty_50(base: str, token: str) -> list[str]:
+    """NIFTY 50 instruments without volume or without both sides of depth."""
+    answer = httpx.get(
+        f"{base}/api/v1/quote",
+        params=[("i", f"NSE:{symbol}") for symbol in nifty_50_symbols()],
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    ).json()["data"]
+    assert len(answer) == 50
+    return [
+        name
+        for name, quote in answer.items()
+        if not (quote["volume"] > 0 and quote["depth"]["buy"] and quote["depth"]["sell"])
+    ]
+
+
+def test_bourse_run_market_is_alive_within_ten_seconds(tmp_path: Path) -> None:
+    started = time.monotonic()  # the deadline counts from the process start
+    with bourse_run(tmp_path / "var") as (base, banner):
+        token = _demo_token(base)
+        quiet = _quiet_nifty_50(base, token)
+        while quiet and time.monotonic() - started < LIVELY_SECONDS:
+            time.sleep(0.25)
+            quiet = _quiet_nifty_50(base, token)
+        funds = httpx.get(
+            f"{base}/api/v1/funds", headers={"Authorization": f"Bearer {token}"}
+        ).json()["data"]
+
+    assert quiet == []
+    assert "simulator at" in banner
+    assert funds["available"] == 1_000_000
+
+
+def test_restarting_with_the_simulator_resumes_the_market(tmp_path: Path) -> None:
+    with bourse_run(tmp_path / "var") as (base, _):
+        time.sleep(1)
+    with bourse_run(tmp_path / "var") as (base, _):
+        token = _demo_token(base)
+        started = time.monotonic()
+        quiet = _quiet_nifty_50(base, token)
+        while quiet and time.monotonic() - started < LIVELY_SECONDS:
+            time.sleep(0.25)
+            quiet = _quiet_nifty_50(base, token)
+
+    assert quiet == []
 
 
 def readme_walkthrough() -> str:

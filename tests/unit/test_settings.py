@@ -138,3 +138,24 @@ def test_secrets_are_not_in_the_repr() -> None:
     settings = Settings.from_env(PRODUCTION)
 
     assert STRONG_JWT not in repr(settings) and STRONG_KEY not in repr(settings)
+
+
+def test_simulator_variables_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "BOURSE_SIM": "off",
+            "BOURSE_SIM_RATE": "250",
+            "BOURSE_SIM_SEED": "7",
+            "BOURSE_INSTRUMENTS_CSV": "/data/mine.csv",
+        }
+    )
+
+    simulator = settings.simulator
+    assert (simulator.enabled, simulator.order_rate, simulator.seed) == (False, 250.0, 7)
+    assert simulator.instruments_csv == "/data/mine.csv"
+    assert Settings.from_env({}).simulator.enabled
+
+
+def test_simulator_switch_refuses_other_words() -> None:
+    with pytest.raises(SettingsError, match="BOURSE_SIM 'maybe' is not one of on, off"):
+        Settings.from_env({"BOURSE_SIM": "maybe"})
