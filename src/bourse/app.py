@@ -8,7 +8,7 @@ lifespan closes everything on shutdown. ``bourse run`` / ``bourse serve`` serve 
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -33,6 +33,8 @@ from bourse.core.engine import TradingCore
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
+from bourse.marketdata.indices import IndexDefinition
+from bourse.readmodel.feed import ReadModels
 from bourse.settings import Settings
 from bourse.store.engine import create_store_engine
 from bourse.store.migrate import upgrade_engine
@@ -87,14 +89,16 @@ def create_platform(
     *,
     core_config: CoreConfig | None = None,
     hooks: list[Hook] | None = None,
+    index_definitions: Sequence[IndexDefinition] = (),
 ) -> Platform:
-    """Open every adapter and wire the services. ``hooks`` run last (seeding, simulators)."""
+    """Open every adapter and wire the services. ``hooks`` run last (seeding, simulators);
+    ``index_definitions`` are the indices market data computes from their constituents."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_store_engine(settings.database_url)
     try:
         upgrade_engine(engine)
         identity = build_identity_service(settings, engine)
-        trading_side = TradingSide()
+        trading_side = TradingSide(models=ReadModels(index_definitions))
         trading = trading_side.open_journal(settings.data_dir / "journal", core_config)
     except BaseException:
         engine.dispose()

@@ -50,8 +50,15 @@ class TradingSide:
     def install(self, gateway: Gateway) -> list[BaseRoute]:
         """Put the trading services on ``gateway``; return the extra (WebSocket) routes."""
         self.services = install(gateway, self.models)
-        self.hub = StreamHub(gateway.trading, self.models)
-        return [stream_route(gateway, self.hub)]
+        stream = gateway.settings.stream
+        self.hub = StreamHub(
+            self.models,
+            flush_interval=stream.flush_interval_ms / 1000,
+            max_subscriptions=stream.max_subscriptions,
+            max_tick_backlog=stream.max_tick_backlog_flushes,
+            heartbeat_interval=stream.heartbeat_interval_ms / 1000,
+        )
+        return [stream_route(gateway, self.hub, max_order_backlog=stream.max_order_backlog)]
 
     def start(self) -> None:
         """On the serving loop, before the first request."""

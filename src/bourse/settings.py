@@ -79,6 +79,22 @@ class SimulatorSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamSettings:
+    """The WebSocket fan-out (``bourse.api.stream_hub``)."""
+
+    flush_interval_ms: int = 50
+    """Ticks are conflated and sent at most this often (latest value per instrument wins)."""
+    max_subscriptions: int = 3000
+    """Instruments per connection."""
+    max_tick_backlog_flushes: int = 100
+    """A connection whose ticks wait untaken for this many flushes is closed (1013)."""
+    max_order_backlog: int = 1000
+    """Order updates waiting for a connection before it is closed (1013)."""
+    heartbeat_interval_ms: int = 1000
+    """An idle connection gets ``{"type":"heartbeat"}`` this often."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     mode: Mode = "development"
     host: str = "127.0.0.1"
@@ -92,6 +108,7 @@ class Settings:
     password_hashing: PasswordHashSettings = field(default_factory=PasswordHashSettings)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     simulator: SimulatorSettings = field(default_factory=SimulatorSettings)
+    stream: StreamSettings = field(default_factory=StreamSettings)
 
     @property
     def is_development(self) -> bool:
@@ -148,6 +165,13 @@ class Settings:
                 order_rate=env.number("BOURSE_SIM_RATE", 50.0),
                 seed=env.integer("BOURSE_SIM_SEED", 2026, minimum=0),
                 instruments_csv=env.text("BOURSE_INSTRUMENTS_CSV", ""),
+            ),
+            stream=StreamSettings(
+                flush_interval_ms=env.integer("BOURSE_STREAM_FLUSH_INTERVAL_MS", 50),
+                max_subscriptions=env.integer("BOURSE_STREAM_MAX_SUBSCRIPTIONS", 3000),
+                max_tick_backlog_flushes=env.integer("BOURSE_STREAM_MAX_TICK_BACKLOG", 100),
+                max_order_backlog=env.integer("BOURSE_STREAM_MAX_ORDER_BACKLOG", 1000),
+                heartbeat_interval_ms=env.integer("BOURSE_STREAM_HEARTBEAT_MS", 1000),
             ),
         )
         env.problems.extend(settings.problems())

@@ -2,7 +2,8 @@
 
 Instruments are named in ``i`` parameters as Kite does (``NSE:INFY``) or by instrument token
 (``408065``); results are keyed by the name as given, and unknown instruments are left out.
-Last price, volume and OHLC come from the quote-board projection; depth is read from the core.
+Everything comes from the market-data projection (``bourse.marketdata``): quotes, and depth
+from its mirror of the books (kept from ``BookChanged`` events, so no trip to the core thread).
 """
 
 import re
@@ -30,8 +31,8 @@ from bourse.api.operations import Operation, Parameter
 from bourse.api.trading_services import TradingServices, trading_services
 from bourse.api.wire_values import rupees
 from bourse.domain.types import InstrumentToken
-from bourse.readmodel.market import QuoteView
-from bourse.readmodel.portfolio import MAX_DEPTH_LEVELS, read_depth
+from bourse.marketdata.depth import MAX_DEPTH_LEVELS
+from bourse.marketdata.quotes import QuoteView
 
 MAX_INSTRUMENTS_PER_QUOTE = 500
 INSTRUMENT_NAME = r"^([^:]+:.+|[0-9]{1,18})$"
@@ -51,7 +52,6 @@ ERRORS = (400, 401, 429)
 class MarketDesk:
     def __init__(self, gateway: Gateway, services: TradingServices) -> None:
         self.gateway = gateway
-        self.trading = services.trading
         self.board = services.models.market
 
     def _requested(self, request: Request) -> dict[str, QuoteView]:
@@ -113,8 +113,8 @@ class MarketDesk:
     async def quote(self, request: Request) -> Response:
         await self.gateway.caller(request)
         found = self._requested(request)
-        books = await self.trading.read(read_depth({q.token for q in found.values()}, 5))
-        return success({name: full_quote(q, books.get(q.token)) for name, q in found.items()})
+        board = self.board
+        return success({name: full_quote(q, board.depth(q.token, 5)) for name, q in found.items()})
 
     async def depth(self, request: Request) -> Response:
         await self.gateway.caller(request)
@@ -122,17 +122,15 @@ class MarketDesk:
         raw = request.query_params.get("levels", "5")
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_DEPTH_LEVELS:
             raise input_error(f"levels {raw!r} must be a number from 1 to {MAX_DEPTH_LEVELS}")
-        books = await self.trading.read(read_depth({q.token for q in found.values()}, int(raw)))
         result: dict[str, BookDepth] = {}
         for name, q in found.items():
-            book = books.get(q.token)
-            if book is not None:
-                result[name] = BookDepth(
-                    instrument_token=q.token,
-                    total_buy_quantity=book.total_buy_quantity,
-                    total_sell_quantity=book.total_sell_quantity,
-                    depth=depth(book),
-                )
+            book = self.board.depth(q.token, int(raw))
+            result[name] = BookDepth(
+                instrument_token=q.token,
+                total_buy_quantity=book.total_buy_quantity,
+                total_sell_quantity=book.total_sell_quantity,
+                depth=depth(book),
+            )
         return success(result)
 
 

@@ -9,8 +9,8 @@ import msgspec
 from bourse.api.wire_values import optional_timestamp, rupees, timestamp
 from bourse.domain.instrument import Instrument
 from bourse.domain.money import div_round_half_even
-from bourse.readmodel.market import QuoteView
-from bourse.readmodel.portfolio import DepthSnapshot, Level
+from bourse.marketdata.depth import DepthView, Level
+from bourse.marketdata.quotes import QuoteView
 
 
 class InstrumentInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -128,16 +128,14 @@ def instrument_info(instrument: Instrument, quote: QuoteView | None) -> Instrume
 
 
 def ohlc(quote: QuoteView) -> Ohlc:
-    if quote.last_trade_ns == 0:  # no trade yet: everything is the previous close
+    if not quote.traded_today:  # no trade yet this day: everything is the previous close
         same = rupees(quote.close)
         return Ohlc(same, same, same, same)
     return Ohlc(rupees(quote.open), rupees(quote.high), rupees(quote.low), rupees(quote.close))
 
 
 def average_price(quote: QuoteView) -> Decimal:
-    if quote.volume == 0:
-        return rupees(0)
-    return rupees(div_round_half_even(quote.traded_value, quote.volume))
+    return rupees(quote.average_price)
 
 
 def change_percent(quote: QuoteView) -> Decimal:
@@ -145,7 +143,7 @@ def change_percent(quote: QuoteView) -> Decimal:
     return Decimal(basis_points).scaleb(-2)
 
 
-def depth(snapshot: DepthSnapshot | None) -> Depth:
+def depth(snapshot: DepthView | None) -> Depth:
     if snapshot is None:
         return Depth([], [])
     return Depth(_levels(snapshot.bids), _levels(snapshot.asks))
@@ -155,7 +153,7 @@ def _levels(levels: list[Level]) -> list[DepthLevel]:
     return [DepthLevel(rupees(price), quantity, orders) for price, quantity, orders in levels]
 
 
-def full_quote(quote: QuoteView, book: DepthSnapshot | None) -> Quote:
+def full_quote(quote: QuoteView, book: DepthView | None) -> Quote:
     instrument = quote.instrument
     return Quote(
         instrument_token=instrument.token,
@@ -176,7 +174,7 @@ def full_quote(quote: QuoteView, book: DepthSnapshot | None) -> Quote:
     )
 
 
-def tick(mode: str, quote: QuoteView, book: DepthSnapshot | None) -> LtpTick:
+def tick(mode: str, quote: QuoteView, book: DepthView | None) -> LtpTick:
     """The WebSocket tick of ``quote`` in ``mode`` (``book`` is needed for quote and full)."""
     token = quote.instrument.token
     last = rupees(quote.last_price)

@@ -2,14 +2,19 @@
 
 Three queues, all bounded, drained by one sender task in this order:
 
-* replies (errors, acknowledgements) — at most ``max_replies``;
+* replies (errors, acknowledgements, status announcements, heartbeats) — at most
+  ``max_replies``; beyond that they are dropped;
 * the owner's order updates — every one matters, so none is dropped: when more than
   ``max_order_backlog`` wait, the client is too slow and is disconnected (close code 1013,
   "try again later"); it reconnects and reads the order book over REST;
 * ticks — conflated: one pending tick per instrument, the latest wins, so a slow client costs
-  at most one tick per subscribed instrument and never stalls anyone else.
+  at most one tick per subscribed instrument and never stalls anyone else. The hub notes the
+  flush at which ticks started waiting (``ticks_waiting_since``); a client that has not taken
+  them for ``max_tick_backlog`` flushes is closed with 1013 too.
 
-Producers (the hub) only append and wake the sender; nothing they do awaits the network.
+Producers (the hub) only append and wake the sender; nothing they do awaits the network. A
+close interrupts a send stuck on a client that does not read; the close frame follows once
+the client reads again (or the socket is dropped after ``close_timeout`` seconds).
 """
 
 import asyncio
@@ -21,10 +26,12 @@ from bourse.domain.types import AccountId, InstrumentToken
 
 logger = logging.getLogger(__name__)
 
+CLOSE_NORMAL = 1000
 CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN_LATER = 1013
-CLOSE_TIMEOUT_SECONDS = 5.0
+CLOSE_TIMEOUT_SECONDS = 30.0
+NOT_WAITING = -1
 
 
 class MessageSocket(Protocol):
@@ -43,6 +50,7 @@ class StreamConnection:
         *,
         max_order_backlog: int = 1000,
         max_replies: int = 100,
+        close_timeout: float = CLOSE_TIMEOUT_SECONDS,
     ) -> None:
         self.socket = socket
         self.account = account
@@ -50,9 +58,14 @@ class StreamConnection:
         """Subscribed instruments and the mode of each (ltp, quote, full)."""
         self._max_orders = max_order_backlog
         self._max_replies = max_replies
+        self._close_timeout = close_timeout
         self._replies: deque[bytes] = deque()
         self._orders: deque[bytes] = deque()
         self._ticks: dict[InstrumentToken, bytes] = {}
+        self.ticks_waiting_since = NOT_WAITING
+        """Number of the flush that left ticks waiting, or NOT_WAITING."""
+        self.sent = 0
+        """Messages sent so far (the hub's heartbeat looks for idle connections)."""
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
         self._sending = False
@@ -61,6 +74,10 @@ class StreamConnection:
     @property
     def backlog(self) -> int:
         return len(self._orders)
+
+    @property
+    def pending_ticks(self) -> int:
+        return len(self._ticks)
 
     def reply(self, message: bytes) -> None:
         if self.close_reason is None and len(self._replies) < self._max_replies:
@@ -76,10 +93,21 @@ class StreamConnection:
         self._orders.append(message)
         self._wake.set()
 
-    def offer_tick(self, token: InstrumentToken, tick: bytes) -> None:
+    def offer_tick(self, token: InstrumentToken, tick: bytes, flush: int = 0) -> None:
         if self.close_reason is None:
-            self._ticks[token] = tick
-            self._wake.set()
+            ticks = self._ticks
+            if not ticks:
+                self.ticks_waiting_since = flush
+                self._wake.set()
+            ticks[token] = tick
+
+    def drop_ticks(self, tokens: list[InstrumentToken]) -> None:
+        """Forget pending ticks of instruments no longer subscribed."""
+        ticks = self._ticks
+        for token in tokens:
+            ticks.pop(token, None)
+        if not ticks:
+            self.ticks_waiting_since = NOT_WAITING
 
     def close(self, code: int, reason: str) -> None:
         """Ask the sender to close the socket once it gets the chance (or at once, if idle)."""
@@ -88,6 +116,7 @@ class StreamConnection:
             self._replies.clear()
             self._orders.clear()
             self._ticks.clear()
+            self.ticks_waiting_since = NOT_WAITING
             self._wake.set()
             if self._sending and self._sender is not None:
                 # Stuck in a send to a client that does not read: stop waiting for it.
@@ -105,7 +134,7 @@ class StreamConnection:
         assert self.close_reason is not None
         code, reason = self.close_reason
         try:
-            await asyncio.wait_for(self.socket.close(code, reason), CLOSE_TIMEOUT_SECONDS)
+            await asyncio.wait_for(self.socket.close(code, reason), self._close_timeout)
         except Exception:  # already closed by the client, or too stuck to take the frame
             logger.debug("closing a stream connection failed", exc_info=True)
 
@@ -114,7 +143,7 @@ class StreamConnection:
             await self._wake.wait()
             self._wake.clear()
             while self.close_reason is None:
-                message = self._next()
+                message = self.next_message()
                 if message is None:
                     break
                 self._sending = True
@@ -122,13 +151,16 @@ class StreamConnection:
                     await self.socket.send_text(message.decode())
                 finally:
                     self._sending = False
+                self.sent += 1
 
-    def _next(self) -> bytes | None:
+    def next_message(self) -> bytes | None:
+        """Take the next message to send (replies, then orders, then all pending ticks)."""
         if self._replies:
             return self._replies.popleft()
         if self._orders:
             return self._orders.popleft()
         if self._ticks:
             ticks, self._ticks = self._ticks, {}
+            self.ticks_waiting_since = NOT_WAITING
             return b'{"type":"ticks","data":[' + b",".join(ticks.values()) + b"]}"
         return None

@@ -1,74 +1,127 @@
-"""Fan-out of the stream: each user's order updates to that user's connections only, and
-ticks of subscribed instruments (baseline; the full fan-out design comes with market data).
+"""Fan-out of the stream: each user's order updates to that user's connections only, ticks of
+subscribed instruments, market status announcements and heartbeats.
 
 The hub watches the read models (on the loop thread, right after each durable batch is
 applied). An order update is encoded once and queued on the owner's connections, looked up by
 account, so no other user's connection can ever see it. Instruments whose market data changed
-are marked dirty; a flusher task, at most once per ``flush_interval`` seconds, reads their depth
-from the core in one ``trading.read``, encodes each (instrument, mode) tick once and offers it
-to every subscriber, whose queue keeps only the latest tick per instrument.
+are marked dirty; a flusher task, at most once per ``flush_interval`` seconds, encodes each
+dirty (instrument, mode) tick once — quotes and depth come from the market-data projection, no
+trip to the core — and offers the same bytes to every subscriber, whose queue keeps only the
+latest tick per instrument (conflation). A connection whose ticks have waited untaken for
+``max_tick_backlog`` flushes is closed (1013). Every ``heartbeat_interval`` seconds a
+connection that was sent nothing meanwhile gets ``{"type":"heartbeat"}``.
+
+Status announcements (halt, resume, a trade at a circuit limit) go to the instrument's
+subscribers; market-wide ones (cancel-only on or off) to every connection.
 """
 
 import asyncio
 import logging
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import msgspec
 
 from bourse.api.envelope import encode
 from bourse.api.market_schemas import tick
 from bourse.api.order_schemas import OrderUpdate, order_wire
-from bourse.api.stream_connection import CLOSE_GOING_AWAY, StreamConnection
-from bourse.core.engine import TradingCore
+from bourse.api.stream_connection import (
+    CLOSE_GOING_AWAY,
+    CLOSE_TRY_AGAIN_LATER,
+    NOT_WAITING,
+    StreamConnection,
+)
+from bourse.api.wire_values import timestamp
 from bourse.domain.types import AccountId, InstrumentToken
-from bourse.journal.group_commit import JournaledCore
+from bourse.marketdata.market import MARKET_WIDE, Announcement
 from bourse.readmodel.feed import ReadModels
-from bourse.readmodel.portfolio import DepthSnapshot, read_depth
 from bourse.readmodel.views import OrderView
 
 logger = logging.getLogger(__name__)
 
 MODES = ("ltp", "quote", "full")
 DEFAULT_MODE = "quote"
+FULL_DEPTH_LEVELS = 5
+HEARTBEAT = b'{"type":"heartbeat"}'
+
+
+class StatusData(msgspec.Struct, frozen=True):
+    instrument_token: int
+    status: str
+    message: str
+    timestamp: datetime
+
+
+class StatusMessage(msgspec.Struct, frozen=True):
+    data: StatusData
+    type: str = "status"
+
+
+def status_message(announcement: Announcement) -> bytes:
+    return encode(
+        StatusMessage(
+            StatusData(
+                announcement.instrument_token,
+                announcement.status,
+                announcement.message,
+                timestamp(announcement.ts_ns),
+            )
+        )
+    )
 
 
 class StreamHub:
     def __init__(
         self,
-        trading: JournaledCore[TradingCore],
         models: ReadModels,
         *,
         flush_interval: float = 0.05,
         max_subscriptions: int = 3000,
+        max_tick_backlog: int = 100,
+        heartbeat_interval: float = 1.0,
     ) -> None:
-        self._trading = trading
         self._models = models
         self._interval = flush_interval
         self.max_subscriptions = max_subscriptions
+        self.max_tick_backlog = max_tick_backlog
+        self._heartbeat_interval = heartbeat_interval
         self._by_account: dict[AccountId, set[StreamConnection]] = {}
         self._subscribers: dict[InstrumentToken, set[StreamConnection]] = {}
         self._dirty: set[InstrumentToken] = set()
         self._fresh: dict[StreamConnection, set[InstrumentToken]] = {}
         self._wake: asyncio.Event | None = None
-        self._flusher: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.flushes = 0
+        self.encoded = 0
+        """Ticks encoded so far (one per dirty instrument and mode per flush)."""
 
     # --- lifecycle (on the loop) ---------------------------------------------------------------
 
     def start(self) -> None:
         self._wake = asyncio.Event()
-        self._flusher = asyncio.create_task(self._run_flusher(), name="bourse-stream-flusher")
+        self._models.market.take_announcements()  # what the replay found is old news
         self._models.watch(self._on_update)
+        self._tasks = [
+            asyncio.create_task(self._run_flusher(), name="bourse-stream-flusher"),
+            asyncio.create_task(self._run_heartbeat(), name="bourse-stream-heartbeat"),
+        ]
 
     async def stop(self) -> None:
         self._models.unwatch(self._on_update)
-        if self._flusher is not None:
-            self._flusher.cancel()
-            await asyncio.gather(self._flusher, return_exceptions=True)
-            self._flusher = None
-        for connections in list(self._by_account.values()):
-            for connection in list(connections):
-                connection.close(CLOSE_GOING_AWAY, "server shutting down")
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        for connection in list(self.all_connections()):
+            connection.close(CLOSE_GOING_AWAY, "server shutting down")
 
     @property
     def connections(self) -> int:
         return sum(len(connections) for connections in self._by_account.values())
+
+    def all_connections(self) -> Iterator[StreamConnection]:
+        for connections in self._by_account.values():
+            yield from connections
 
     def register(self, connection: StreamConnection) -> None:
         self._by_account.setdefault(connection.account, set()).add(connection)
@@ -89,13 +142,20 @@ class StreamHub:
     ) -> list[str]:
         """Subscribe (or change the mode of) ``tokens``; return problems to report."""
         problems: list[str] = []
-        board = self._models.market
+        market = self._models.market
+        unknown = [token for token in tokens if market.quote(token) is None]
+        if unknown:
+            shown = ", ".join(str(token) for token in unknown[:10])
+            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+            problems.append(f"unknown instrument tokens {shown}{more}")
         for token in tokens:
-            if board.quote(token) is None:
-                problems.append(f"unknown instrument token {token}")
+            if token in unknown:
                 continue
             if token not in connection.modes and len(connection.modes) >= self.max_subscriptions:
-                problems.append(f"at most {self.max_subscriptions} instruments per connection")
+                problems.append(
+                    f"at most {self.max_subscriptions} instruments per connection; "
+                    f"{len(connection.modes)} subscribed, the rest of this request refused"
+                )
                 break
             connection.modes[token] = mode
             self._subscribers.setdefault(token, set()).add(connection)
@@ -104,13 +164,17 @@ class StreamHub:
         return problems
 
     def unsubscribe(self, connection: StreamConnection, tokens: list[InstrumentToken]) -> None:
+        fresh = self._fresh.get(connection)
         for token in tokens:
             connection.modes.pop(token, None)
+            if fresh is not None:
+                fresh.discard(token)
             subscribers = self._subscribers.get(token)
             if subscribers is not None:
                 subscribers.discard(connection)
                 if not subscribers:
                     del self._subscribers[token]
+        connection.drop_ticks(tokens)
 
     # --- fan-out -------------------------------------------------------------------------------
 
@@ -127,6 +191,17 @@ class StreamHub:
             if hot:
                 self._dirty |= hot
                 self._kick()
+        for announcement in self._models.market.take_announcements():
+            self._announce(announcement)
+
+    def _announce(self, announcement: Announcement) -> None:
+        message = status_message(announcement)
+        if announcement.instrument_token == MARKET_WIDE:
+            targets: Iterable[StreamConnection] = list(self.all_connections())
+        else:
+            targets = self._subscribers.get(announcement.instrument_token, ())
+        for connection in targets:
+            connection.reply(message)
 
     def _kick(self) -> None:
         if self._wake is not None:
@@ -138,42 +213,67 @@ class StreamHub:
             await self._wake.wait()
             self._wake.clear()
             try:
-                await self._flush()
+                self.flush()
             except Exception:
                 logger.exception("flushing ticks failed")
             await asyncio.sleep(self._interval)
 
-    async def _flush(self) -> None:
+    async def _run_heartbeat(self) -> None:
+        seen: dict[StreamConnection, int] = {}
+        while True:
+            await asyncio.sleep(self._heartbeat_interval)
+            now: dict[StreamConnection, int] = {}
+            for connection in self.all_connections():
+                if seen.get(connection) == connection.sent:
+                    connection.reply(HEARTBEAT)
+                now[connection] = connection.sent
+            seen = now
+
+    def flush(self) -> None:
+        """Offer every dirty (and newly subscribed) instrument's tick to its subscribers."""
+        self.flushes += 1
+        flush = self.flushes
         dirty, self._dirty = self._dirty, set()
         fresh, self._fresh = self._fresh, {}
-        wanted = {token for token in dirty if token in self._subscribers}
-        for tokens in fresh.values():
-            wanted |= tokens
-        if not wanted:
-            return
-        books = await self._trading.read(read_depth(wanted, 5))
+        market = self._models.market
         encoded: dict[tuple[InstrumentToken, str], bytes] = {}
+
+        def frame(token: InstrumentToken, mode: str) -> bytes:
+            key = (token, mode)
+            found = encoded.get(key)
+            if found is None:
+                quote = market.quote(token)
+                assert quote is not None
+                levels = FULL_DEPTH_LEVELS if mode == "full" else 0
+                found = encoded[key] = encode(tick(mode, quote, market.depth(token, levels)))
+            return found
+
         for token in dirty:
-            for connection in list(self._subscribers.get(token, ())):
-                self._offer(connection, token, books, encoded)
+            subscribers = self._subscribers.get(token)
+            if not subscribers:
+                continue
+            by_mode: dict[str, bytes] = {}
+            for connection in subscribers:
+                mode = connection.modes[token]
+                message = by_mode.get(mode)
+                if message is None:
+                    message = by_mode[mode] = frame(token, mode)
+                connection.offer_tick(token, message, flush)
         for connection, tokens in fresh.items():
             for token in tokens:
-                if token not in dirty:
-                    self._offer(connection, token, books, encoded)
+                wanted = connection.modes.get(token)
+                if wanted is not None and token not in dirty:
+                    connection.offer_tick(token, frame(token, wanted), flush)
+        self.encoded += len(encoded)
+        if flush % 8 == 0:
+            self._close_stalled(flush)
 
-    def _offer(
-        self,
-        connection: StreamConnection,
-        token: InstrumentToken,
-        books: dict[InstrumentToken, DepthSnapshot],
-        encoded: dict[tuple[InstrumentToken, str], bytes],
-    ) -> None:
-        mode = connection.modes.get(token)
-        quote = self._models.market.quote(token)
-        if mode is None or quote is None:
-            return
-        key = (token, mode)
-        message = encoded.get(key)
-        if message is None:
-            message = encoded[key] = encode(tick(mode, quote, books.get(token)))
-        connection.offer_tick(token, message)
+    def _close_stalled(self, flush: int) -> None:
+        limit = self.max_tick_backlog
+        for connection in list(self.all_connections()):
+            since = connection.ticks_waiting_since
+            if since != NOT_WAITING and flush - since > limit:
+                connection.close(
+                    CLOSE_TRY_AGAIN_LATER,
+                    f"too slow: ticks not taken for {flush - since} flushes (limit {limit})",
+                )

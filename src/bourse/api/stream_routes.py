@@ -115,6 +115,11 @@ class StreamEndpoint:
         except msgspec.DecodeError as error:
             return [f"bad message: {error}"]
         values = message.v or []
+        if len(values) > self.hub.max_subscriptions:
+            return [
+                f"{len(values)} values in one message; at most {self.hub.max_subscriptions} "
+                "instruments per connection"
+            ]
         if message.a in ("subscribe", "unsubscribe"):
             if not all(type(value) is int for value in values):
                 return [f'"{message.a}" takes a list of instrument tokens']
@@ -131,7 +136,14 @@ class StreamEndpoint:
                 or not isinstance(values[1], list)
                 or not all(type(value) is int for value in values[1])
             ):
+                if values and values[0] not in MODES:
+                    return [f"mode {values[0]!r} is not one of {', '.join(MODES)}"]
                 return [f'"mode" takes [mode, [tokens]] with mode one of {", ".join(MODES)}']
+            if len(values[1]) > self.hub.max_subscriptions:
+                return [
+                    f"{len(values[1])} instruments in one message; at most "
+                    f"{self.hub.max_subscriptions} per connection"
+                ]
             return self.hub.subscribe(connection, values[1], str(values[0]))
         return [f"unknown action {message.a!r}: subscribe, unsubscribe or mode"]
 

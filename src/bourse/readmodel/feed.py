@@ -14,11 +14,12 @@ trading.execute(...)`` returns, the projections already hold that command's even
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bourse.domain.events import Event
 from bourse.domain.types import InstrumentToken
-from bourse.readmodel.market import QuoteBoard
+from bourse.marketdata.indices import IndexDefinition
+from bourse.marketdata.market import MarketData
 from bourse.readmodel.orders import OrderHistory
 from bourse.readmodel.views import OrderView
 
@@ -31,9 +32,9 @@ Watcher = Callable[[list[OrderView], set[InstrumentToken]], None]
 class ReadModels:
     """The projections fed from the event stream, and who watches them change."""
 
-    def __init__(self) -> None:
+    def __init__(self, index_definitions: Sequence[IndexDefinition] = ()) -> None:
         self.orders = OrderHistory()
-        self.market = QuoteBoard()
+        self.market = MarketData(index_definitions)
         self._watchers: tuple[Watcher, ...] = ()
 
     def apply(self, events: list[Event]) -> None:

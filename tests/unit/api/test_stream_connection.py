@@ -4,28 +4,7 @@ import asyncio
 import json
 
 from bourse.api.stream_connection import CLOSE_TRY_AGAIN_LATER, StreamConnection
-
-
-class FakeSocket:
-    """A WebSocket whose sends wait for ``gate`` (closed gate: a client that does not read)."""
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-        self.closed: tuple[int, str | None] | None = None
-        self.gate = asyncio.Event()
-        self.gate.set()
-
-    async def send_text(self, data: str) -> None:
-        await self.gate.wait()
-        self.sent.append(data)
-
-    async def close(self, code: int = 1000, reason: str | None = None) -> None:
-        self.closed = (code, reason)
-
-
-async def settle() -> None:
-    for _ in range(10):
-        await asyncio.sleep(0)
+from tests.unit.api.stream_fakes import FakeSocket, settle
 
 
 def test_replies_then_order_updates_then_ticks_are_sent_in_that_order() -> None:

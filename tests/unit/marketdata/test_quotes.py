@@ -2,7 +2,7 @@
 
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
-from bourse.readmodel.market import QuoteBoard
+from bourse.marketdata.quotes import QuoteBoard
 from tests.unit.core.market import INFY, TCS, Market, Product, instrument
 
 A, B = 1, 2
