@@ -47,17 +47,21 @@ def _serve_platform(settings: Settings, *, demo: bool) -> int:
     import uvicorn
 
     from bourse.app import Hook, Platform, create_platform
+    from bourse.marketdata.indices import IndexDefinition
 
     hooks: list[Hook] = []
+    indices: list[IndexDefinition] = []
     if demo:
         from bourse.sim.demo import demo_universe, open_demo_market
         from bourse.sim.instrument_csv import InstrumentCsvError
+        from bourse.sim.master import index_definitions
 
         try:
             universe = demo_universe(settings.simulator)
         except (InstrumentCsvError, OSError) as exc:
             print(f"bourse run: {exc}", file=sys.stderr)
             return 2
+        indices = index_definitions([equity.instrument for equity in universe])
 
         def announce(platform: Platform) -> None:
             credentials, live = open_demo_market(platform, settings.simulator, universe)
@@ -76,7 +80,7 @@ def _serve_platform(settings: Settings, *, demo: bool) -> int:
             )
 
         hooks.append(announce)
-    platform = create_platform(settings, hooks=hooks)
+    platform = create_platform(settings, hooks=hooks, index_definitions=indices)
     uvicorn.run(platform.app, host=settings.host, port=settings.port, **UVICORN_OPTIONS)
     return 0
 

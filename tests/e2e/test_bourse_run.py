@@ -127,8 +127,17 @@ def test_bourse_run_market_is_alive_within_ten_seconds(tmp_path: Path) -> None:
         funds = httpx.get(
             f"{base}/api/v1/funds", headers={"Authorization": f"Bearer {token}"}
         ).json()["data"]
+        indices = httpx.get(
+            f"{base}/api/v1/quote/ltp",
+            params=[("i", "NSE:NIFTY 50"), ("i", "NSE:NIFTY BANK")],
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["data"]
 
     assert quiet == []
+    assert {name: quote["last_price"] > 0 for name, quote in indices.items()} == {
+        "NSE:NIFTY 50": True,
+        "NSE:NIFTY BANK": True,
+    }
     assert "simulator at" in banner
     assert funds["available"] == 1_000_000
 
