@@ -177,3 +177,12 @@ security_audit_log = sa.Table(
     sa.Column("ip", sa.String(64), nullable=True),
     sa.Column("detail", sa.JSON, nullable=True),
 )
+
+# One row per SQL projection (ledger, candles, ...): the seq of the last event whose rows are
+# committed. Written in the same transaction as those rows, so a restart resumes exactly once.
+projection_checkpoints = sa.Table(
+    "projection_checkpoints",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("last_event_seq", sa.BigInteger, nullable=False),
+)
