@@ -33,6 +33,7 @@ from bourse.core.engine import TradingCore
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
+from bourse.ledger.service import start_ledger
 from bourse.settings import Settings
 from bourse.store.engine import create_store_engine
 from bourse.store.migrate import upgrade_engine
@@ -99,6 +100,7 @@ def create_platform(
     except BaseException:
         engine.dispose()
         raise
+    ledger = start_ledger(engine, settings.data_dir / "journal", trading)
     limits = settings.rate_limits
     gateway = Gateway(
         settings=settings,
@@ -120,7 +122,8 @@ def create_platform(
         trading_side=trading_side,
     )
     stream_routes = trading_side.install(gateway)
-    platform.on_close.extend([engine.dispose, trading.close])
+    # Closed in reverse: the core first, then the ledger drains what it published, then SQL.
+    platform.on_close.extend([engine.dispose, ledger.close, trading.close])
     tune_gc_for_core()
 
     @asynccontextmanager
