@@ -33,6 +33,7 @@ from bourse.core.engine import TradingCore
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
+from bourse.ledger.service import start_ledger
 from bourse.marketdata.indices import IndexDefinition
 from bourse.readmodel.feed import ReadModels
 from bourse.settings import Settings
@@ -103,6 +104,7 @@ def create_platform(
     except BaseException:
         engine.dispose()
         raise
+    ledger = start_ledger(engine, settings.data_dir / "journal", trading)
     limits = settings.rate_limits
     gateway = Gateway(
         settings=settings,
@@ -124,7 +126,8 @@ def create_platform(
         trading_side=trading_side,
     )
     stream_routes = trading_side.install(gateway)
-    platform.on_close.extend([engine.dispose, trading.close])
+    # Closed in reverse: the core first, then the ledger drains what it published, then SQL.
+    platform.on_close.extend([engine.dispose, ledger.close, trading.close])
     tune_gc_for_core()
 
     @asynccontextmanager

@@ -64,7 +64,9 @@ def check_cash_and_shares_are_conserved(
     core: TradingCore, tokens: tuple[int, ...], shares_deposited: dict[int, int]
 ) -> None:
     totals = core.totals
-    cash = sum(a.cash_available + a.cash_blocked for a in core.accounts.values())
+    cash = sum(
+        a.cash_available + a.cash_blocked + sum(a.payouts.values()) for a in core.accounts.values()
+    )
     assert cash + totals.clearing + totals.fees == totals.deposits - totals.withdrawals, (
         f"cash {cash} + clearing {totals.clearing} + fees {totals.fees} != deposits "
         f"{totals.deposits} - withdrawals {totals.withdrawals}"
@@ -139,6 +141,13 @@ def check_ledger_matches_the_reference_ledger(core: TradingCore, ledger: Referen
             expected.cash_available,
             expected.cash_blocked,
         ), f"account {account_id}: core {account.cash_available}/{account.cash_blocked}"
+        assert account.cash_unsettled == expected.cash_unsettled, (
+            f"account {account_id}: unsettled cash {account.cash_unsettled}"
+        )
+        for token, h in account.holdings.items():
+            assert h.unsettled == expected.unsettled_shares.get(token, 0), (
+                f"account {account_id}: unsettled shares of {token}: {h.unsettled}"
+            )
         tokens = set(account.holdings) | set(expected.holdings)
         for token in tokens:
             h = account.holdings.get(token)

@@ -72,8 +72,22 @@ class Account:
     limits: cmd.AccountLimits
     cash_available: int = 0
     cash_blocked: int = 0
+    cash_unsettled: int = 0
+    """Delivery sale proceeds inside ``cash_available`` until T+1 settlement: not withdrawable;
+    spending takes settled cash first."""
     holdings: dict[int, list[int]] = field(default_factory=dict)
     """token -> [available, blocked]"""
+    unsettled_shares: dict[int, int] = field(default_factory=dict)
+    """token -> delivery-bought shares inside ``available`` until T+1 (T1); blocking for a
+    sale takes settled shares first."""
+
+    payouts: dict[str, int] = field(default_factory=dict)
+    """Pending withdrawals by reference: out of the available cash, not yet paid out."""
+
+    @property
+    def withdrawable(self) -> int:
+        return max(0, self.cash_available - self.cash_unsettled)
+
     rate_second: int = -1
     rate_count: int = 0
 
@@ -212,6 +226,33 @@ class ReferenceLedger:
         account.cash_available -= e.amount
         self.withdrawals += e.amount
         assert e.cash_available == account.cash_available, (e, account)
+
+    def _on_WithdrawalRequested(self, e: ev.WithdrawalRequested) -> None:
+        account = self.accounts[e.account]
+        assert e.reference not in account.payouts, e
+        assert e.amount <= account.withdrawable, (e, account)
+        account.cash_available -= e.amount
+        account.payouts[e.reference] = e.amount
+        assert e.cash_available == account.cash_available, (e, account)
+
+    def _on_WithdrawalCompleted(self, e: ev.WithdrawalCompleted) -> None:
+        assert self.accounts[e.account].payouts.pop(e.reference) == e.amount, e
+        self.withdrawals += e.amount
+
+    def _on_WithdrawalReversed(self, e: ev.WithdrawalReversed) -> None:
+        account = self.accounts[e.account]
+        assert account.payouts.pop(e.reference) == e.amount, e
+        account.cash_available += e.amount
+        assert e.cash_available == account.cash_available, (e, account)
+
+    def _on_AccountSettled(self, e: ev.AccountSettled) -> None:
+        account = self.accounts[e.account]
+        assert e.cash == account.cash_unsettled, (e, account)
+        assert {s.token: s.quantity for s in e.shares} == {
+            token: quantity for token, quantity in account.unsettled_shares.items() if quantity
+        }, (e, account)
+        account.cash_unsettled = 0
+        account.unsettled_shares.clear()
 
     def _on_HoldingsDeposited(self, e: ev.HoldingsDeposited) -> None:
         self.accounts[e.account].holding(e.token)[0] += e.quantity
@@ -358,14 +399,23 @@ class ReferenceLedger:
             o.blocked_cash -= value + charges
             account.cash_blocked -= value + charges
             account.holding(o.token)[0] += quantity
+            account.unsettled_shares[o.token] = account.unsettled_shares.get(o.token, 0) + quantity
         else:
             o.blocked_quantity -= quantity
             account.holding(o.token)[1] -= quantity
             account.cash_available += value - charges
+            account.cash_unsettled += value - charges
         assert o.blocked_cash >= 0, f"order {o.order_id} used more cash than it blocked: {o}"
         assert o.blocked_quantity >= 0, f"order {o.order_id} sold more than it blocked: {o}"
 
     def _move_block(self, account: Account, o: Order, cash: int, shares: int) -> None:
+        if cash > 0:  # settled cash first; the rest comes out of the unsettled proceeds
+            settled = account.cash_available - account.cash_unsettled
+            account.cash_unsettled -= max(0, cash - settled)
+        if shares > 0:
+            unsettled = account.unsettled_shares.get(o.token, 0)
+            settled_shares = account.holding(o.token)[0] - unsettled
+            account.unsettled_shares[o.token] = unsettled - max(0, shares - settled_shares)
         account.cash_available -= cash
         account.cash_blocked += cash
         o.blocked_cash += cash

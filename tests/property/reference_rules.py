@@ -233,6 +233,24 @@ def cash_problems(ledger: ReferenceLedger, c: cmd.Deposit | cmd.Withdraw) -> set
         return {R.UNKNOWN_ACCOUNT}
     if c.amount <= 0:
         return {R.BAD_AMOUNT}
-    if isinstance(c, cmd.Withdraw) and c.amount > account.cash_available:
+    if isinstance(c, cmd.Withdraw) and c.amount > account.withdrawable:
+        return {R.INSUFFICIENT_FUNDS}
+    return set()
+
+
+def payout_problems(
+    ledger: ReferenceLedger,
+    c: cmd.RequestWithdrawal | cmd.CompleteWithdrawal | cmd.ReverseWithdrawal,
+) -> set[R]:
+    account = ledger.accounts.get(c.account)
+    if account is None:
+        return {R.UNKNOWN_ACCOUNT}
+    if not isinstance(c, cmd.RequestWithdrawal):
+        return set() if c.reference in account.payouts else {R.UNKNOWN_WITHDRAWAL}
+    if c.amount <= 0:
+        return {R.BAD_AMOUNT}
+    if c.reference in account.payouts:
+        return {R.DUPLICATE_WITHDRAWAL}
+    if c.amount > account.withdrawable:
         return {R.INSUFFICIENT_FUNDS}
     return set()

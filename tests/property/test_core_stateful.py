@@ -71,6 +71,7 @@ from tests.property.reference_rules import (
     cancel_problems,
     cash_problems,
     modify_problems,
+    payout_problems,
     place_problems,
 )
 
@@ -190,6 +191,10 @@ class CoreMachine(RuleBasedStateMachine):
             return cancel_problems(ledger, command)
         if isinstance(command, cmd.Deposit | cmd.Withdraw):
             return cash_problems(ledger, command)
+        if isinstance(
+            command, cmd.RequestWithdrawal | cmd.CompleteWithdrawal | cmd.ReverseWithdrawal
+        ):
+            return payout_problems(ledger, command)
         if isinstance(command, cmd.HaltInstrument | cmd.ResumeInstrument):
             return set() if command.token in ledger.markets else {R.UNKNOWN_INSTRUMENT}
         if isinstance(command, cmd.DepositHoldings):
@@ -411,6 +416,37 @@ class CoreMachine(RuleBasedStateMachine):
             amount = available + 1
         kind = cmd.Withdraw if withdraw else cmd.Deposit
         self.run(kind(account=account, amount=amount))
+
+    @rule(
+        account=st.sampled_from((*ACCOUNTS, UNKNOWN_ACCOUNT)),
+        step=st.sampled_from(("request", "request", "complete", "reverse")),
+        reference=st.sampled_from(("w1", "w2", "w3")),
+        how_much=st.sampled_from(("some", "withdrawable", "above", "available")),
+    )
+    def pay_out(self, account: int, step: str, reference: str, how_much: str) -> None:
+        """A withdrawal through the payment gateway: request (some, all, or more than the
+        withdrawable cash, or everything available incl. unsettled proceeds), then the
+        payout's success or failure."""
+        if step == "complete":
+            self.run(cmd.CompleteWithdrawal(account=account, reference=reference))
+            return
+        if step == "reverse":
+            self.run(cmd.ReverseWithdrawal(account=account, reference=reference, reason="bank"))
+            return
+        state = self.ledger.accounts.get(account)
+        withdrawable = state.withdrawable if state is not None else 0
+        amount = {
+            "some": withdrawable // 3 + 1,
+            "withdrawable": withdrawable,
+            "above": withdrawable + 1,
+            "available": state.cash_available if state is not None else 1,
+        }[how_much]
+        self.run(cmd.RequestWithdrawal(account=account, amount=amount, reference=reference))
+
+    @rule()
+    def settle(self) -> None:
+        """T+1 settlement: unsettled proceeds and T1 shares become settled."""
+        self.run(cmd.SettleTrades())
 
     @rule(
         account=st.sampled_from((*ACCOUNTS, UNKNOWN_ACCOUNT)),

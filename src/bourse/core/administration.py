@@ -158,7 +158,7 @@ def open_account(core: "TradingCore", c: cmd.OpenAccount) -> None:
     )
 
 
-def _account_or_reject(core: "TradingCore", c: cmd.Command, account_id: int) -> Account | None:
+def account_or_reject(core: "TradingCore", c: cmd.Command, account_id: int) -> Account | None:
     account = core.accounts.get(account_id)
     if account is None:
         reject_command(
@@ -172,7 +172,7 @@ def _account_or_reject(core: "TradingCore", c: cmd.Command, account_id: int) -> 
 
 
 def set_limits(core: "TradingCore", c: cmd.SetAccountLimits) -> None:
-    account = _account_or_reject(core, c, c.account)
+    account = account_or_reject(core, c, c.account)
     if account is None:
         return
     problem = _limits_problem(c.limits)
@@ -191,7 +191,9 @@ def set_limits(core: "TradingCore", c: cmd.SetAccountLimits) -> None:
     )
 
 
-def _positive_amount(core: "TradingCore", c: cmd.Deposit | cmd.Withdraw) -> bool:
+def positive_amount(
+    core: "TradingCore", c: cmd.Deposit | cmd.Withdraw | cmd.RequestWithdrawal
+) -> bool:
     if c.amount > 0:
         return True
     reject_command(
@@ -205,10 +207,10 @@ def _positive_amount(core: "TradingCore", c: cmd.Deposit | cmd.Withdraw) -> bool
 
 
 def deposit(core: "TradingCore", c: cmd.Deposit) -> None:
-    account = _account_or_reject(core, c, c.account)
+    account = account_or_reject(core, c, c.account)
     if account is None:
         return
-    if not _positive_amount(core, c):
+    if not positive_amount(core, c):
         return
     account.cash_available += c.amount
     core.totals.deposits += c.amount
@@ -226,19 +228,19 @@ def deposit(core: "TradingCore", c: cmd.Deposit) -> None:
 
 
 def withdraw(core: "TradingCore", c: cmd.Withdraw) -> None:
-    account = _account_or_reject(core, c, c.account)
+    account = account_or_reject(core, c, c.account)
     if account is None:
         return
-    if not _positive_amount(core, c):
+    if not positive_amount(core, c):
         return
-    if c.amount > account.cash_available:
+    if c.amount > account.withdrawable:
         reject_command(
             core,
             c,
             c.account,
             RejectReason.INSUFFICIENT_FUNDS,
-            f"amount {format_rupees(c.amount)} is above the available "
-            f"{format_rupees(account.cash_available)}",
+            f"amount {format_rupees(c.amount)} is above the withdrawable "
+            f"{format_rupees(account.withdrawable)}",
         )
         return
     account.cash_available -= c.amount
@@ -257,7 +259,7 @@ def withdraw(core: "TradingCore", c: cmd.Withdraw) -> None:
 
 
 def deposit_holdings(core: "TradingCore", c: cmd.DepositHoldings) -> None:
-    account = _account_or_reject(core, c, c.account)
+    account = account_or_reject(core, c, c.account)
     if account is None:
         return
     if c.token not in core.instruments:

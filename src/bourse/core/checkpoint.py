@@ -10,6 +10,7 @@ from bourse.core.snapshot import (
     HoldingRecord,
     InstrumentRecord,
     OrderRecord,
+    PayoutRecord,
     PositionRecord,
     Snapshot,
     decode_snapshot,
@@ -51,9 +52,9 @@ def _order_record(order: WorkingOrder) -> OrderRecord:
 
 def _account_record(account: Account) -> AccountRecord:
     holdings = [
-        HoldingRecord(token, h.available, h.blocked, h.cost)
+        HoldingRecord(token, h.available, h.blocked, h.cost, h.unsettled)
         for token, h in sorted(account.holdings.items())
-        if h.available or h.blocked or h.cost
+        if h.available or h.blocked or h.cost or h.unsettled
     ]
     positions = [
         PositionRecord(
@@ -80,6 +81,8 @@ def _account_record(account: Account) -> AccountRecord:
         account.rate_count,
         holdings,
         positions,
+        account.cash_unsettled,
+        [PayoutRecord(reference, amount) for reference, amount in sorted(account.payouts.items())],
     )
 
 
@@ -172,7 +175,9 @@ def restore_core(core: "TradingCore", data: bytes) -> None:
         account.rate_second = a.rate_second
         account.rate_count = a.rate_count
         for h in a.holdings:
-            account.holdings[h.token] = Holding(h.available, h.blocked, h.cost)
+            account.holdings[h.token] = Holding(h.available, h.blocked, h.cost, h.unsettled)
+        account.cash_unsettled = a.cash_unsettled
+        account.payouts = {p.reference: p.amount for p in a.payouts}
         for p in a.positions:
             position = Position()
             position.net_quantity = p.net_quantity

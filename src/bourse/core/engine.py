@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from msgspec.structs import astuple
 
-from bourse.core import administration, checkpoint, modification
+from bourse.core import administration, checkpoint, end_of_day, modification, payouts
 from bourse.core.book import FillHandler, OrderBook
 from bourse.core.config import CoreConfig
 from bourse.core.risk import cash_needed, protection_price, shares_needed
@@ -40,6 +40,7 @@ from bourse.core.vocabulary import (
     ICEBERG,
     IOC,
     MARKET,
+    MIS,
     OPEN,
     SELL,
     SL,
@@ -105,6 +106,11 @@ class TradingCore(FillHandler):
             cmd.ModifyOrder: self._modify,
             cmd.Deposit: self._deposit,
             cmd.Withdraw: self._withdraw,
+            cmd.RequestWithdrawal: self._request_withdrawal,
+            cmd.CompleteWithdrawal: self._complete_withdrawal,
+            cmd.ReverseWithdrawal: self._reverse_withdrawal,
+            cmd.SquareOffIntraday: self._square_off_intraday,
+            cmd.SettleTrades: self._settle_trades,
             cmd.DepositHoldings: self._deposit_holdings,
             cmd.OpenAccount: self._open_account,
             cmd.SetAccountLimits: self._set_limits,
@@ -327,11 +333,19 @@ class TradingCore(FillHandler):
         """Move ``cash`` and ``shares`` from available into the order's block (negative
         amounts move them back: a modification that needs less)."""
         if cash:
-            account.cash_available -= cash
+            if cash > 0 and account.cash_unsettled:
+                account.spend(cash)
+            else:
+                account.cash_available -= cash
             account.cash_blocked += cash
             order.blocked_cash += cash
         if shares:
             holding = account.holding(order.token)
+            if shares > 0 and holding.unsettled:
+                # Settled shares go first; the T1 mark stays on what is left.
+                settled = holding.available - holding.unsettled
+                if shares > settled:
+                    holding.unsettled -= shares - settled
             holding.available -= shares
             holding.blocked += shares
             order.blocked_quantity += shares
@@ -694,6 +708,25 @@ class TradingCore(FillHandler):
 
     def _deposit_holdings(self, c: cmd.DepositHoldings) -> None:
         administration.deposit_holdings(self, c)
+
+    def _request_withdrawal(self, c: cmd.RequestWithdrawal) -> None:
+        payouts.request_withdrawal(self, c)
+
+    def _complete_withdrawal(self, c: cmd.CompleteWithdrawal) -> None:
+        payouts.complete_withdrawal(self, c)
+
+    def _reverse_withdrawal(self, c: cmd.ReverseWithdrawal) -> None:
+        payouts.reverse_withdrawal(self, c)
+
+    def _square_off_intraday(self, c: cmd.SquareOffIntraday) -> None:
+        for order_id in sorted(self.orders):
+            order = self.orders[order_id]
+            if order.product is MIS:
+                self._cancel(order, CancelReason.SQUARE_OFF)
+        end_of_day.square_off_positions(self)
+
+    def _settle_trades(self, c: cmd.SettleTrades) -> None:
+        end_of_day.settle_trades(self)
 
     def _modify(self, c: cmd.ModifyOrder) -> None:
         modification.modify(self, c)

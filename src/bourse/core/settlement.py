@@ -107,6 +107,7 @@ def settle_fill(
         if holding is None:
             holding = order.holding = account.holding(order.token)
         holding.available += quantity
+        holding.unsettled += quantity  # T1 until the next settlement
         holding.cost += value
     else:
         # Charges come out of the proceeds; capping them at the proceeds keeps a one-paisa
@@ -120,5 +121,6 @@ def settle_fill(
         holding.cost -= holding.cost * quantity // held
         holding.blocked -= quantity
         account.cash_available += value - charges
+        account.cash_unsettled += value - charges  # withdrawable after settlement (T+1)
     totals.fees += charges
     return charges

@@ -15,7 +15,7 @@ from bourse.domain.commands import AccountLimits
 from bourse.domain.enums import OrderStatus, OrderType, Product, Side, TradingStatus, Validity
 from bourse.domain.instrument import Instrument
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class OrderRecord(msgspec.Struct, array_like=True, frozen=True):
@@ -49,6 +49,12 @@ class HoldingRecord(msgspec.Struct, array_like=True, frozen=True):
     available: int
     blocked: int
     cost: int
+    unsettled: int
+
+
+class PayoutRecord(msgspec.Struct, array_like=True, frozen=True):
+    reference: str
+    amount: int
 
 
 class PositionRecord(msgspec.Struct, array_like=True, frozen=True):
@@ -74,6 +80,8 @@ class AccountRecord(msgspec.Struct, array_like=True, frozen=True):
     rate_count: int
     holdings: list[HoldingRecord]
     positions: list[PositionRecord]
+    cash_unsettled: int
+    payouts: list[PayoutRecord]
 
 
 class InstrumentRecord(msgspec.Struct, array_like=True, frozen=True):

@@ -179,22 +179,39 @@ class Position:
 
 
 class Holding:
-    __slots__ = ("available", "blocked", "cost")
+    """Shares of one instrument. ``unsettled`` is the part of ``available`` bought for delivery
+    and not yet settled (T1): sellable, but marked until the next settlement. Blocking for a
+    sale takes settled shares first."""
 
-    def __init__(self, available: Quantity = 0, blocked: Quantity = 0, cost: Paise = 0) -> None:
+    __slots__ = ("available", "blocked", "cost", "unsettled")
+
+    def __init__(
+        self, available: Quantity = 0, blocked: Quantity = 0, cost: Paise = 0, unsettled: int = 0
+    ) -> None:
         self.available = available
         self.blocked = blocked
         self.cost = cost
+        self.unsettled = unsettled
 
 
 class Account:
+    """Cash and shares of one account.
+
+    ``cash_unsettled`` is the part of ``cash_available`` that is delivery sale proceeds not yet
+    settled (T+1): usable for new orders but not withdrawable; spending takes settled cash
+    first. ``payouts`` holds pending withdrawals by reference: money that left the available
+    cash and waits for the bank's answer.
+    """
+
     __slots__ = (
         "account_id",
         "cash_available",
         "cash_blocked",
+        "cash_unsettled",
         "holdings",
         "limits",
         "open_orders",
+        "payouts",
         "positions",
         "rate_count",
         "rate_second",
@@ -205,12 +222,27 @@ class Account:
         self.limits = limits
         self.cash_available = 0
         self.cash_blocked = 0
+        self.cash_unsettled = 0
+        self.payouts: dict[str, Paise] = {}
         self.holdings: dict[InstrumentToken, Holding] = {}
         self.positions: dict[tuple[InstrumentToken, Product], Position] = {}
         self.open_orders = 0
         # Orders accepted in the current second of command time, for the per-second limit.
         self.rate_second = -1
         self.rate_count = 0
+
+    @property
+    def withdrawable(self) -> Paise:
+        """Available cash less unsettled sale proceeds (never below zero)."""
+        settled = self.cash_available - self.cash_unsettled
+        return settled if settled > 0 else 0
+
+    def spend(self, cash: Paise) -> None:
+        """Take ``cash`` out of the available cash, settled money first."""
+        settled = self.cash_available - self.cash_unsettled
+        if cash > settled:
+            self.cash_unsettled -= cash - settled
+        self.cash_available -= cash
 
     def holding(self, token: InstrumentToken) -> Holding:
         holding = self.holdings.get(token)

@@ -68,6 +68,30 @@ class Withdraw(Command, frozen=True):
     reference: str = ""
 
 
+class RequestWithdrawal(Command, frozen=True):
+    """Start a payout to the user's bank: the amount leaves the withdrawable cash (available
+    less unsettled sale proceeds) and waits as a pending payout under ``reference``."""
+
+    account: AccountId
+    amount: Paise
+    reference: str
+
+
+class CompleteWithdrawal(Command, frozen=True):
+    """The bank paid the pending payout ``reference``: the money has left the broker."""
+
+    account: AccountId
+    reference: str
+
+
+class ReverseWithdrawal(Command, frozen=True):
+    """The payout ``reference`` failed: its amount goes back to the available cash."""
+
+    account: AccountId
+    reference: str
+    reason: str = ""
+
+
 class DepositHoldings(Command, frozen=True):
     """Credit shares transferred in from outside (a demat transfer); ``average_price`` is the
     cost basis used for P&L."""
@@ -121,6 +145,17 @@ class CloseSession(Command, frozen=True):
     """End of the trading session: every DAY and TTL order still working expires."""
 
 
+class SquareOffIntraday(Command, frozen=True):
+    """The MIS cut-off (issued by a scheduler at the configured time, never by the core's own
+    clock): cancel every working MIS order, then close every open MIS position at the
+    instrument's last price against the broker's clearing account."""
+
+
+class SettleTrades(Command, frozen=True):
+    """T+1 settlement: every unsettled credit (delivery sale proceeds, delivery buys' shares)
+    becomes settled, so withdrawable and free of the T1 mark."""
+
+
 AnyCommand = (
     ListInstrument
     | HaltInstrument
@@ -130,10 +165,15 @@ AnyCommand = (
     | SetAccountLimits
     | Deposit
     | Withdraw
+    | RequestWithdrawal
+    | CompleteWithdrawal
+    | ReverseWithdrawal
     | DepositHoldings
     | PlaceOrder
     | ModifyOrder
     | CancelOrder
     | ClockTick
     | CloseSession
+    | SquareOffIntraday
+    | SettleTrades
 )

@@ -58,6 +58,8 @@ class CancelReason(StrEnum):
     """A resting order cancelled because the same account's incoming order would match it."""
     EXPIRED = "EXPIRED"
     INSTRUMENT_DELISTED = "INSTRUMENT_DELISTED"
+    SQUARE_OFF = "SQUARE_OFF"
+    """A working MIS order cancelled at the intraday cut-off."""
 
 
 class TradingStatus(StrEnum):

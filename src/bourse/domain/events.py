@@ -76,6 +76,33 @@ class FundsWithdrawn(Event, frozen=True):
     cash_available: Paise
 
 
+class WithdrawalRequested(Event, frozen=True):
+    """``amount`` left the available cash and waits as a pending payout."""
+
+    account: AccountId
+    amount: Paise
+    reference: str
+    cash_available: Paise
+
+
+class WithdrawalCompleted(Event, frozen=True):
+    """The pending payout was paid out: the money left the broker."""
+
+    account: AccountId
+    amount: Paise
+    reference: str
+
+
+class WithdrawalReversed(Event, frozen=True):
+    """The pending payout failed; its amount is available again."""
+
+    account: AccountId
+    amount: Paise
+    reference: str
+    reason: str
+    cash_available: Paise
+
+
 class HoldingsDeposited(Event, frozen=True):
     account: AccountId
     token: InstrumentToken
@@ -206,6 +233,35 @@ class TradeExecuted(Event, frozen=True):
     sell_charges: Paise
 
 
+class PositionSquaredOff(Event, frozen=True):
+    """An open MIS position closed at the cut-off against the broker's clearing account at
+    ``price`` (the last price). ``side`` is the closing side; ``charges`` what the closing order
+    cost; ``margin_released`` and ``pnl`` what moved from blocked to available cash."""
+
+    account: AccountId
+    token: InstrumentToken
+    side: Side
+    quantity: Quantity
+    price: Paise
+    charges: Paise
+    margin_released: Paise
+    pnl: Paise
+
+
+class SettledShares(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    token: InstrumentToken
+    quantity: Quantity
+
+
+class AccountSettled(Event, frozen=True):
+    """T+1 settlement of one account: ``cash`` of sale proceeds became withdrawable and the
+    ``shares`` bought for delivery lost their T1 mark."""
+
+    account: AccountId
+    cash: Paise
+    shares: tuple[SettledShares, ...]
+
+
 class BookChanged(Event, frozen=True):
     """The new visible total at one price level (quantity 0: the level is gone)."""
 
@@ -225,6 +281,9 @@ AnyEvent = (
     | AccountLimitsChanged
     | FundsDeposited
     | FundsWithdrawn
+    | WithdrawalRequested
+    | WithdrawalCompleted
+    | WithdrawalReversed
     | HoldingsDeposited
     | CommandRejected
     | OrderAccepted
@@ -235,5 +294,7 @@ AnyEvent = (
     | OrderTriggered
     | OrderCancelled
     | TradeExecuted
+    | PositionSquaredOff
+    | AccountSettled
     | BookChanged
 )

@@ -29,6 +29,7 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import Engine
 
@@ -38,6 +39,16 @@ from bourse.projection.port import Projection
 from bourse.readmodel.replay import journal_events
 
 logger = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class WarmProjection(Projection, Protocol):
+    """A projection that keeps state in memory between batches (the ledger's mirror of open
+    orders, say). At startup the runner shows it, through ``warm``, the events it already
+    committed, so its memory is where its rows are; ``warm`` must write nothing."""
+
+    def warm(self, events: Sequence[Event]) -> None: ...
+
 
 DEFAULT_MAX_BATCH_EVENTS = 8192
 
@@ -63,6 +74,8 @@ class ProjectionRunner:
         self._queue: queue.SimpleQueue[list[Event] | None] = queue.SimpleQueue()
         self._progress = threading.Condition()
         self._checkpoints: dict[str, int] | None = None
+        # The last event each projection was handed in this process (applied or warmed).
+        self._seen: dict[str, int] = {}
         self._failure: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -109,9 +122,22 @@ class ProjectionRunner:
         return self._apply_all(_batches(journal_events(journal), self._max_batch_events))
 
     def apply(self, events: Sequence[Event]) -> None:
-        """Apply one batch now, in the calling thread, skipping what is already committed."""
+        """Apply one batch now, in the calling thread, skipping what is already committed
+        (a ``WarmProjection`` is shown the skipped events through ``warm``)."""
+        if not events:
+            return
         with self._progress:
             checkpoints = dict(self._load_checkpoints())
+        for projection in self._projections:
+            # Warm only what this process has not shown the projection yet: catch-up and live
+            # batches overlap, and a warm projection must see every event exactly once.
+            last = checkpoints[projection.name]
+            seen = self._seen.get(projection.name, 0)
+            if events[0].seq <= last and seen < last and isinstance(projection, WarmProjection):
+                old = [e for e in events if seen < e.seq <= last]
+                if old:
+                    projection.warm(old)
+                    self._seen[projection.name] = old[-1].seq
         fresh = [e for e in events if e.seq > min(checkpoints.values(), default=0)]
         if not fresh:
             return
@@ -128,6 +154,7 @@ class ProjectionRunner:
         with self._progress:
             assert self._checkpoints is not None
             self._checkpoints.update(committed)
+            self._seen.update(committed)
             self._progress.notify_all()
 
     # --- thread --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ CANCEL_MESSAGES: dict[CancelReason, str | None] = {
     CancelReason.SELF_TRADE: "cancelled to prevent a trade with your own order",
     CancelReason.EXPIRED: "order expired",
     CancelReason.INSTRUMENT_DELISTED: "instrument delisted",
+    CancelReason.SQUARE_OFF: "intraday order cancelled at the square-off time",
 }
 
 

@@ -186,3 +186,134 @@ projection_checkpoints = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("last_event_seq", sa.BigInteger, nullable=False),
 )
+
+# --- ledger (double entry; see bourse.ledger.chart for the accounts) ----------------------------
+
+# One entry per value-moving event, keyed by the event's seq; its postings sum to zero per asset.
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("ts_ns", sa.BigInteger, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("reference", sa.String(64), nullable=False),
+)
+
+ledger_postings = sa.Table(
+    "ledger_postings",
+    metadata,
+    sa.Column("entry_seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("line", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("account", sa.String(64), nullable=False),
+    # "INR" (paise) or an instrument token (shares).
+    sa.Column("asset", sa.String(24), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Index("ix_ledger_postings_account_entry_seq", "account", "entry_seq"),
+)
+
+# Derived: the sum of the postings per (account, asset), kept in the same transaction.
+ledger_balances = sa.Table(
+    "ledger_balances",
+    metadata,
+    sa.Column("account", sa.String(64), primary_key=True),
+    sa.Column("asset", sa.String(24), primary_key=True),
+    sa.Column("balance", sa.BigInteger, nullable=False),
+)
+
+# Each account's side of each fill (and of each MIS square-off), charges by component: the
+# tradebook, P&L and contract notes read it.
+ledger_trades = sa.Table(
+    "ledger_trades",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("side", sa.String(4), primary_key=True),
+    sa.Column("ts_ns", sa.BigInteger, nullable=False),
+    sa.Column("trade_id", sa.BigInteger, nullable=False),
+    sa.Column("order_id", sa.BigInteger, nullable=False),
+    sa.Column("account", sa.BigInteger, nullable=False),
+    sa.Column("token", sa.BigInteger, nullable=False),
+    sa.Column("product", sa.String(8), nullable=False),
+    sa.Column("quantity", sa.BigInteger, nullable=False),
+    sa.Column("price", sa.BigInteger, nullable=False),
+    sa.Column("brokerage", sa.BigInteger, nullable=False),
+    sa.Column("stt", sa.BigInteger, nullable=False),
+    sa.Column("exchange_charge", sa.BigInteger, nullable=False),
+    sa.Column("sebi_fee", sa.BigInteger, nullable=False),
+    sa.Column("gst", sa.BigInteger, nullable=False),
+    sa.Column("stamp_duty", sa.BigInteger, nullable=False),
+    sa.Index("ix_ledger_trades_account_ts_ns", "account", "ts_ns"),
+)
+
+# Every `bourse reconcile` run. Withdrawals stay frozen while the newest run found differences.
+ledger_reconciliations = sa.Table(
+    "ledger_reconciliations",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    sa.Column("at_ns", sa.BigInteger, nullable=False),
+    sa.Column("event_seq", sa.BigInteger, nullable=False),
+    sa.Column("differences", sa.Integer, nullable=False),
+    sa.Column("report", sa.JSON, nullable=False),
+)
+
+# --- funds through the payment-gateway sandbox ---------------------------------------------------
+
+bank_accounts = sa.Table(
+    "bank_accounts",
+    metadata,
+    sa.Column("id", IdType, primary_key=True, autoincrement=True),
+    sa.Column(
+        "user_id", IdType, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("holder_name", sa.String(100), nullable=False),
+    # Only the last four digits are kept: a payout names the account, it never shows it.
+    sa.Column("account_last4", sa.String(4), nullable=False),
+    sa.Column("ifsc", sa.String(11), nullable=False),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("removed_at_ns", sa.BigInteger, nullable=True),
+)
+
+# A deposit's life: created (checkout open) -> captured (the webhook issued the Deposit) or failed.
+payments = sa.Table(
+    "payments",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column(
+        "user_id", IdType, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("account", sa.BigInteger, nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("updated_at_ns", sa.BigInteger, nullable=False),
+)
+
+# A withdrawal's life: pending (RequestWithdrawal journaled) -> processed or reversed.
+payouts = sa.Table(
+    "payouts",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column(
+        "user_id", IdType, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("account", sa.BigInteger, nullable=False),
+    sa.Column(
+        "bank_account_id",
+        IdType,
+        sa.ForeignKey("bank_accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at_ns", sa.BigInteger, nullable=False),
+    sa.Column("updated_at_ns", sa.BigInteger, nullable=False),
+)
+
+# Webhook deliveries already acted on, by the gateway's event id: a replay is acknowledged and
+# ignored. Kept forever (it is small) so an old event id can never be replayed.
+webhook_events = sa.Table(
+    "webhook_events",
+    metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("received_at_ns", sa.BigInteger, nullable=False),
+)

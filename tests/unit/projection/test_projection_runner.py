@@ -1,6 +1,6 @@
 """The projection runner on a real SQLite file: batching, checkpoints, exactly-once."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -142,3 +142,25 @@ def test_unrelated_event_types_reach_the_projection(engine: Engine) -> None:
     ProjectionRunner(engine, [recorder]).apply([opened, *deposits(2, 2)])
 
     assert recorded_seqs(engine, "ledger") == [1, 2]
+
+
+class WarmRecorder(SeqRecorder):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.warmed: list[int] = []
+
+    def warm(self, events: Sequence[Event]) -> None:
+        self.warmed.extend(e.seq for e in events)
+
+
+def test_warm_projection_sees_each_committed_event_once_at_restart(engine: Engine) -> None:
+    ProjectionRunner(engine, [SeqRecorder("ledger")]).apply(deposits(1, 5))
+    recorder = WarmRecorder("ledger")
+    restarted = ProjectionRunner(engine, [recorder])
+
+    restarted.apply(deposits(1, 3))
+    restarted.apply(deposits(2, 7))  # catch-up and live batches overlap
+    restarted.apply(deposits(6, 8))
+
+    assert recorder.warmed == [1, 2, 3, 4, 5]
+    assert recorder.batches == [(6, 7), (8, 8)]

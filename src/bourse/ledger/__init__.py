@@ -1,0 +1,1 @@
+"""The book of record: double-entry postings of every paisa and share the core moved."""

@@ -1,0 +1,58 @@
+"""Ledger values: a posting moves an amount of one asset into (or, negative, out of) an
+account; an entry is the postings of one event and sums to zero per asset."""
+
+from typing import NamedTuple
+
+from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise, Quantity, TradeId
+
+
+class Posting(NamedTuple):
+    account: str
+    asset: str
+    amount: int
+
+
+class Entry(NamedTuple):
+    """The postings one event caused; ``seq`` is that event's number in the core's stream."""
+
+    seq: int
+    ts_ns: int
+    kind: str
+    reference: str
+    postings: list[Posting]
+
+
+class TradeLeg(NamedTuple):
+    """One account's side of a fill (or of a square-off), with its charges by component, as a
+    contract note lists it. ``order_id`` and ``trade_id`` are 0 for a square-off."""
+
+    seq: int
+    ts_ns: int
+    trade_id: TradeId
+    order_id: OrderId
+    account: AccountId
+    token: InstrumentToken
+    side: str
+    product: str
+    quantity: Quantity
+    price: Paise
+    brokerage: Paise
+    stt: Paise
+    exchange_charge: Paise
+    sebi_fee: Paise
+    gst: Paise
+    stamp_duty: Paise
+
+
+class UnbalancedEntryError(AssertionError):
+    """An entry whose postings do not sum to zero for some asset: a bug, never data."""
+
+
+def check_balanced(entry: Entry) -> None:
+    """Raise ``UnbalancedEntryError`` unless ``entry`` sums to zero per asset."""
+    sums: dict[str, int] = {}
+    for posting in entry.postings:
+        sums[posting.asset] = sums.get(posting.asset, 0) + posting.amount
+    off = {asset: total for asset, total in sums.items() if total}
+    if off:
+        raise UnbalancedEntryError(f"entry for event {entry.seq} ({entry.kind}) is off by {off}")

@@ -1,0 +1,90 @@
+"""Bulk writes of the ledger's rows, the same on SQLite and PostgreSQL."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bourse.ledger.entries import Entry, TradeLeg
+from bourse.store.tables import ledger_balances, ledger_entries, ledger_postings, ledger_trades
+
+
+def insert_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
+    """Insert entries and their postings (one multi-row insert per table); return the change of
+    every (account, asset) balance they make."""
+    entry_rows: list[dict[str, Any]] = []
+    posting_rows: list[dict[str, Any]] = []
+    changes: dict[tuple[str, str], int] = {}
+    for entry in entries:
+        entry_rows.append(
+            {
+                "seq": entry.seq,
+                "ts_ns": entry.ts_ns,
+                "kind": entry.kind,
+                "reference": entry.reference,
+            }
+        )
+        for line, (account, asset, amount) in enumerate(entry.postings):
+            posting_rows.append(
+                {
+                    "entry_seq": entry.seq,
+                    "line": line,
+                    "account": account,
+                    "asset": asset,
+                    "amount": amount,
+                }
+            )
+            key = (account, asset)
+            changes[key] = changes.get(key, 0) + amount
+    if entry_rows:
+        connection.execute(sa.insert(ledger_entries), entry_rows)
+        connection.execute(sa.insert(ledger_postings), posting_rows)
+    return changes
+
+
+def insert_trades(connection: Connection, legs: Sequence[TradeLeg]) -> None:
+    if legs:
+        connection.execute(sa.insert(ledger_trades), [leg._asdict() for leg in legs])
+
+
+def add_to_balances(connection: Connection, changes: dict[tuple[str, str], int]) -> None:
+    """``balance += change`` per (account, asset), creating rows as needed: one upsert."""
+    rows = [
+        {"account": account, "asset": asset, "balance": change}
+        for (account, asset), change in sorted(changes.items())
+        if change
+    ]
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ledger_balances)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ledger_balances.c.account, ledger_balances.c.asset],
+            set_={"balance": ledger_balances.c.balance + statement.excluded.balance},
+        ),
+        rows,
+    )
+
+
+def read_balances(connection: Connection) -> dict[tuple[str, str], int]:
+    """Every nonzero (account, asset) balance."""
+    rows = connection.execute(
+        sa.select(ledger_balances.c.account, ledger_balances.c.asset, ledger_balances.c.balance)
+    )
+    return {(account, asset): int(balance) for account, asset, balance in rows if balance}
+
+
+def sum_postings(connection: Connection) -> dict[tuple[str, str], int]:
+    """Balances recomputed from the postings themselves (the check on ``ledger_balances``)."""
+    rows = connection.execute(
+        sa.select(
+            ledger_postings.c.account,
+            ledger_postings.c.asset,
+            sa.func.sum(ledger_postings.c.amount),
+        ).group_by(ledger_postings.c.account, ledger_postings.c.asset)
+    )
+    return {(account, asset): int(total) for account, asset, total in rows if total}
