@@ -108,7 +108,7 @@ class MarketSimulator:
         values = self.fair.values
         for maker in self.makers:
             for index in range(len(self.instruments)):
-                maker.requote(index, values[index])
+                maker.requote(index, values[index], t)
         for maker in self.makers:
             maker.place_requoted()
         if not self._opened:
