@@ -55,6 +55,7 @@ test: lint typecheck importlint pytest
 bench: $(STAMP) $(NATIVE_STAMP)
 	$(PY) bench/core.py
 	$(PY) bench/http_orders.py
+	$(PY) bench/sim_load.py
 
 run: $(STAMP) $(NATIVE_STAMP)
 	BOURSE_MODE=$${BOURSE_MODE:-development} $(VENV)/bin/bourse run

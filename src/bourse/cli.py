@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bourse import cli_ledger as ledger_commands
 from bourse import cli_platform as platform_commands
+from bourse import cli_sim
 from bourse.journal.framing import JournalCorruptError
 from bourse.journal.recovery import TRADING_CORE, replay_from_scratch, verify_replay
 
@@ -106,7 +107,12 @@ def _replay(args: argparse.Namespace) -> int:
 
 # --- the command -------------------------------------------------------------------------------
 
-_SUBCOMMANDS = (_add_replay, *platform_commands.SUBCOMMANDS, *ledger_commands.SUBCOMMANDS)
+_SUBCOMMANDS = (
+    _add_replay,
+    *platform_commands.SUBCOMMANDS,
+    *ledger_commands.SUBCOMMANDS,
+    cli_sim.add_sim,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,5 +1,6 @@
 """`bourse run` as a user starts it: a subprocess on a fresh data directory."""
 
+import json
 import os
 import signal
 import socket
@@ -178,3 +179,30 @@ def test_readme_curl_walkthrough_works_as_written(tmp_path: Path) -> None:
     assert len(answers) == 6
     assert all('"status":"success"' in answer for answer in answers), answers
     assert '"tradingsymbol":"INFY"' in answers[-1]  # the market order traded
+
+
+def test_bourse_sim_trades_on_a_remote_bourse_over_the_api(tmp_path: Path) -> None:
+    generous = {
+        "BOURSE_SIM": "off",
+        "BOURSE_RATE_LIMIT_USER_PER_SECOND": "100000",
+        "BOURSE_RATE_LIMIT_USER_BURST": "100000",
+        "BOURSE_RATE_LIMIT_IP_PER_SECOND": "100000",
+        "BOURSE_RATE_LIMIT_IP_BURST": "100000",
+    }
+    with bourse_run(tmp_path / "var", **generous) as (base, _):
+        result = subprocess.run(
+            [sys.executable, "-m", "bourse.cli", "sim", "--url", base, "--seconds", "4",
+             "--rate", "10", "--instruments", "3"],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        token = _demo_token(base)
+        quote = httpx.get(
+            f"{base}/api/v1/quote",
+            params={"i": "NSE:RELIANCE"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["data"]["NSE:RELIANCE"]
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["accepted"] > 0 and report["rejected"] == 0, report
+    assert quote["volume"] > 0 and quote["depth"]["buy"] and quote["depth"]["sell"]

@@ -25,6 +25,9 @@ class MakerConfig:
     """The firm never holds more than this (Rs 60 lakh) long or short per instrument."""
     requote_ticks: int = 1
     """Quotes stay while the ideal inner quotes are at most this many ticks away."""
+    min_quote_seconds: float = 0.0
+    """Quotes live at least this long unless a fill changes the inventory (a message budget:
+    without it the firm requotes every time the fair value crosses a tick)."""
     skew_ticks: float = 2.0
     """How far half the inventory limit shifts the quotes' centre, in ticks (a full one: 5x)."""
 

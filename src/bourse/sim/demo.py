@@ -7,15 +7,20 @@ it seeds and starts the live simulator, whose `stop` joins the platform's shutdo
 
 from bourse.app import Platform
 from bourse.settings import SimulatorSettings
-from bourse.sim.config import SimConfig
+from bourse.sim.config import MakerConfig, SimConfig
 from bourse.sim.instrument_csv import ListedEquity
 from bourse.sim.live import LiveSimulator
 from bourse.sim.master import load_universe
 from bourse.sim.seed import DemoCredentials, seed_demo
 
 LIVE_DAILY_VOLATILITY = 0.008
-"""A calm day: market makers requote (cancel and place) as the fair value moves, so the
-journal grows with volatility; at 0.8 % a day the demo sends about 1,000-1,500 commands/s."""
+"""A calm day (0.8 %). Market makers requote (cancel and place) as the fair value moves, so the
+message rate, the journal and the in-memory order history grow with volatility."""
+LIVE_MAKERS = (
+    MakerConfig(min_quote_seconds=5.0),
+    MakerConfig(inner_ticks=1.5, levels=4, skew_ticks=3.0, min_quote_seconds=5.0),
+)
+"""Quotes live at least 5 s unless filled: about 500-600 commands/s in all at 50 orders/s."""
 
 
 def demo_universe(settings: SimulatorSettings) -> list[ListedEquity]:
@@ -34,6 +39,7 @@ def open_demo_market(
         order_rate=settings.order_rate,
         u_shape=False,
         daily_volatility=LIVE_DAILY_VOLATILITY,
+        makers=LIVE_MAKERS,
     )
     live = LiveSimulator(
         platform.trading,

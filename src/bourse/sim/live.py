@@ -59,6 +59,8 @@ class LiveSimulator:
         self._thread: threading.Thread | None = None
         self.simulator: MarketSimulator | None = None
         self.commands_sent = 0
+        """Commands the agents sent since `start` (places and cancels)."""
+        self.orders_placed = 0
         self.steps = 0
 
     def start(self) -> None:
@@ -112,6 +114,7 @@ class LiveSimulator:
                 if commands:
                     self._trading.submit_many(commands).result()
                     self.commands_sent += len(commands)
+                    self.orders_placed += sum(type(c) is cmd.PlaceOrder for c in commands)
                 self.steps += 1
                 self._drain(simulator)
                 deadline = max(deadline + self._tick, time.monotonic() - self._tick)

@@ -29,7 +29,7 @@ def _lots(quantity: int, lot: int) -> int:
 class _Quotes:
     """One firm's quotes and inventory in one instrument."""
 
-    __slots__ = ("asks", "bids", "cancelling", "dirty", "inventory", "key")
+    __slots__ = ("asks", "bids", "cancelling", "dirty", "inventory", "key", "quoted_at")
 
     def __init__(self) -> None:
         self.bids: dict[Paise, list[SimOrder]] = {}
@@ -39,6 +39,7 @@ class _Quotes:
         self.inventory = 0
         self.dirty = True
         self.key: tuple[int, int] = (0, 0)
+        self.quoted_at = float("-inf")
 
 
 class MarketMaker:
@@ -93,10 +94,13 @@ class MarketMaker:
 
     # --- quoting -------------------------------------------------------------------------------
 
-    def requote(self, index: int, fair: float) -> None:
-        """Bring the quotes of instrument ``index`` in line with ``fair`` (paise)."""
+    def requote(self, index: int, fair: float, now: float) -> None:
+        """Bring the quotes of instrument ``index`` in line with ``fair`` (paise) at simulated
+        time ``now`` (seconds)."""
         instrument = self._instruments[index]
         quotes = self._quotes[index]
+        if not quotes.dirty and now - quotes.quoted_at < self.config.min_quote_seconds:
+            return
         tick = instrument.tick_size
         limit = self.max_inventory[index]
         config = self.config
@@ -117,6 +121,7 @@ class MarketMaker:
             return
         quotes.key = key
         quotes.dirty = False
+        quotes.quoted_at = now
         gap = self._gap[index] * tick
         bids = [bid0, *(self._grid_below(bid0, gap, k) for k in range(1, config.levels))]
         asks = [ask0, *(self._grid_above(ask0, gap, k) for k in range(1, config.levels))]

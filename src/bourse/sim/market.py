@@ -60,7 +60,7 @@ class MarketSimulator:
         self.rng = random.Random(config.seed)
         sector_names = list(sectors) if sectors is not None else ["" for _ in instruments]
         self.fair = FairValues(self.instruments, sector_names, config, self.rng)
-        self.desk = OrderDesk([i.token for i in self.instruments], self._on_trade)
+        self.desk = OrderDesk([i.token for i in self.instruments], self.observe_trade)
         maker_accounts, taker_accounts = agent_accounts(config, account_base)
         self.makers = [
             MarketMaker(account, maker, self.instruments, self.desk)
@@ -108,7 +108,7 @@ class MarketSimulator:
         values = self.fair.values
         for maker in self.makers:
             for index in range(len(self.instruments)):
-                maker.requote(index, values[index])
+                maker.requote(index, values[index], t)
         for maker in self.makers:
             maker.place_requoted()
         if not self._opened:
@@ -125,7 +125,8 @@ class MarketSimulator:
         """Every event of the market, in stream order (the agents' own and everyone else's)."""
         self.desk.apply(events)
 
-    def _on_trade(self, index: int, buyer_aggressed: bool, quantity: int, price: Paise) -> None:
+    def observe_trade(self, index: int, buyer_aggressed: bool, quantity: int, price: Paise) -> None:
+        """A trade in the market (last price, volume, impact on the fair value)."""
         self.trades[index] += 1
         self.volume[index] += quantity
         self.takers.last_price[index] = price

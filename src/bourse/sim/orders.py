@@ -47,6 +47,9 @@ TradeListener = Callable[[int, bool, Quantity, Paise], None]
 
 
 class OrderDesk:
+    product = Product.CNC
+    """The product of every order (the remote driver, whose agents have no holdings, uses MIS)."""
+
     def __init__(self, tokens: Sequence[InstrumentToken], on_trade: TradeListener) -> None:
         self.tokens = list(tokens)
         self.index_of = {token: n for n, token in enumerate(self.tokens)}
@@ -80,7 +83,7 @@ class OrderDesk:
         validity: Validity = Validity.DAY,
         ttl_minutes: int = 0,
     ) -> SimOrder:
-        """A LIMIT order (a MARKET order when ``price`` is 0), CNC."""
+        """A LIMIT order (a MARKET order when ``price`` is 0)."""
         self._next_client += 1
         client_id = f"sim{self._next_client}"
         order = SimOrder(agent, client_id, index, is_buy, price, quantity)
@@ -91,7 +94,7 @@ class OrderDesk:
                 token=self.tokens[index],
                 side=Side.BUY if is_buy else Side.SELL,
                 order_type=OrderType.LIMIT if price else OrderType.MARKET,
-                product=Product.CNC,
+                product=self.product,
                 quantity=quantity,
                 price=price,
                 validity=validity,
@@ -121,16 +124,10 @@ class OrderDesk:
                 if event.account in agents:  # type: ignore[attr-defined]
                     self._finished(event.order_id)  # type: ignore[attr-defined]
             elif kind is ev.OrderRejected and event.account in agents:  # type: ignore[attr-defined]
-                self.rejections += 1
-                order = self._pending.pop(event.client_order_id, None)  # type: ignore[attr-defined]
-                if order is not None:
-                    order.agent.on_done(order)
+                self.rejected(event.client_order_id)  # type: ignore[attr-defined]
 
     def _accepted(self, e: ev.OrderAccepted) -> None:
-        order = self._pending.pop(e.client_order_id, None)
-        if order is not None:
-            order.order_id = e.order_id
-            self._live[e.order_id] = order
+        self.accepted(e.client_order_id, e.order_id)
 
     def _finished(self, order_id: OrderId) -> None:
         order = self._live.pop(order_id, None)
@@ -143,12 +140,33 @@ class OrderDesk:
         if index is None:
             return
         self._on_trade(index, e.aggressor is Side.BUY, e.quantity, e.price)
-        for order_id in (e.buy_order_id, e.sell_order_id):
-            order = self._live.get(order_id)
-            if order is None:
-                continue
-            order.remaining -= e.quantity
-            order.agent.on_fill(order, e.quantity, e.price)
-            if order.remaining <= 0:
-                del self._live[order_id]
-                order.agent.on_done(order)
+        self.filled(e.buy_order_id, e.quantity, e.price)
+        self.filled(e.sell_order_id, e.quantity, e.price)
+
+    # Confirmations one by one, for drivers that learn of them without the event stream (the
+    # remote driver: HTTP answers and WebSocket order updates).
+
+    def accepted(self, client_id: str, order_id: OrderId) -> None:
+        order = self._pending.pop(client_id, None)
+        if order is not None:
+            order.order_id = order_id
+            self._live[order_id] = order
+
+    def rejected(self, client_id: str) -> None:
+        self.rejections += 1
+        order = self._pending.pop(client_id, None)
+        if order is not None:
+            order.agent.on_done(order)
+
+    def finished(self, order_id: OrderId) -> None:
+        self._finished(order_id)
+
+    def filled(self, order_id: OrderId, quantity: Quantity, price: Paise) -> None:
+        order = self._live.get(order_id)
+        if order is None:
+            return
+        order.remaining -= quantity
+        order.agent.on_fill(order, quantity, price)
+        if order.remaining <= 0:
+            del self._live[order_id]
+            order.agent.on_done(order)
