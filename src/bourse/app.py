@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from bourse.api import (
     api_key_routes,
     docs_routes,
+    funds_routes,
     identity_routes,
     market_routes,
     order_routes,
@@ -30,6 +31,7 @@ from bourse.api.gateway import Gateway
 from bourse.app_trading import TradingSide
 from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
+from bourse.funds.service import FundsService
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
@@ -49,6 +51,7 @@ ROUTE_SOURCES: list[OperationSource] = [
     identity_routes.operations,
     api_key_routes.operations,
     docs_routes.operations,
+    funds_routes.operations,
     # route modules register here (one line each)
 ]
 
@@ -114,6 +117,10 @@ def create_platform(
             capacity=limits.ip_burst, refill_per_second=limits.ip_requests_per_second
         ),
     )
+    if settings.payments_enabled:
+        gateway.services[funds_routes.FUNDS_SERVICE] = FundsService(
+            engine, trading, ledger, settings.payment_webhook_secret
+        )
     platform = Platform(
         settings=settings,
         engine=engine,

@@ -16,6 +16,7 @@ MODES: tuple[Mode, ...] = ("development", "production")
 
 DEVELOPMENT_JWT_SECRET = "bourse-development-only-jwt-secret-never-use-in-production"
 DEVELOPMENT_ENCRYPTION_KEY = "bourse-development-only-encryption-key-never-use-in-production"
+DEVELOPMENT_WEBHOOK_SECRET = "bourse-development-only-webhook-secret-never-use-in-production"
 DEFAULT_SECRETS = frozenset({DEVELOPMENT_JWT_SECRET, DEVELOPMENT_ENCRYPTION_KEY})
 MIN_SECRET_LENGTH = 32
 DEFAULT_DATA_DIR = "./var"
@@ -76,6 +77,9 @@ class Settings:
     # Seals TOTP seeds and API secrets at rest (see bourse.identity.sealing).
     encryption_key: str = field(default=DEVELOPMENT_ENCRYPTION_KEY, repr=False)
     totp_issuer: str = "Bourse"
+    # Signs the payment gateway's webhooks (HMAC-SHA256; shared with the gateway). Outside
+    # development the built-in value switches the funds routes off instead of failing startup.
+    payment_webhook_secret: str = field(default=DEVELOPMENT_WEBHOOK_SECRET, repr=False)
     tokens: TokenSettings = field(default_factory=TokenSettings)
     password_hashing: PasswordHashSettings = field(default_factory=PasswordHashSettings)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
@@ -83,6 +87,11 @@ class Settings:
     @property
     def is_development(self) -> bool:
         return self.mode == "development"
+
+    @property
+    def payments_enabled(self) -> bool:
+        """The payment gateway's webhooks can be trusted: a real secret, or development."""
+        return self.is_development or self.payment_webhook_secret != DEVELOPMENT_WEBHOOK_SECRET
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -113,6 +122,9 @@ class Settings:
             database_url=env.text("BOURSE_DATABASE_URL", default_url),
             encryption_key=env.secret("BOURSE_ENCRYPTION_KEY", DEVELOPMENT_ENCRYPTION_KEY),
             totp_issuer=env.text("BOURSE_TOTP_ISSUER", "Bourse"),
+            payment_webhook_secret=env.secret(
+                "BOURSE_PAYMENT_WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET
+            ),
             tokens=tokens,
             password_hashing=PasswordHashSettings(
                 memory_cost_kib=env.integer("BOURSE_ARGON2_MEMORY_KIB", ARGON2_MIN_MEMORY_KIB),
