@@ -23,6 +23,7 @@ from bourse.api import (
     market_routes,
     order_routes,
     portfolio_routes,
+    statement_routes,
     system_routes,
 )
 from bourse.api.application import OperationSource, create_api
@@ -35,7 +36,7 @@ from bourse.funds.service import FundsService
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
-from bourse.ledger.service import start_ledger
+from bourse.ledger.service import LedgerReader, start_ledger
 from bourse.settings import Settings
 from bourse.store.engine import create_store_engine
 from bourse.store.migrate import upgrade_engine
@@ -52,6 +53,7 @@ ROUTE_SOURCES: list[OperationSource] = [
     api_key_routes.operations,
     docs_routes.operations,
     funds_routes.operations,
+    statement_routes.operations,
     # route modules register here (one line each)
 ]
 
@@ -117,6 +119,7 @@ def create_platform(
             capacity=limits.ip_burst, refill_per_second=limits.ip_requests_per_second
         ),
     )
+    gateway.services[statement_routes.STATEMENTS_SERVICE] = LedgerReader(engine, ledger)
     if settings.payments_enabled:
         gateway.services[funds_routes.FUNDS_SERVICE] = FundsService(
             engine, trading, ledger, settings.payment_webhook_secret
