@@ -12,8 +12,10 @@ from bourse.store.tables import ledger_balances, ledger_entries, ledger_postings
 
 
 def insert_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
-    """Insert entries and their postings (one multi-row insert per table); return the change of
-    every (account, asset) balance they make."""
+    """Insert entries and their postings (COPY on PostgreSQL, else one multi-row insert per
+    table); return the change of every (account, asset) balance they make."""
+    if connection.dialect.name == "postgresql":
+        return _copy_entries(connection, entries)
     entry_rows: list[dict[str, Any]] = []
     posting_rows: list[dict[str, Any]] = []
     changes: dict[tuple[str, str], int] = {}
@@ -45,8 +47,20 @@ def insert_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tup
 
 
 def insert_trades(connection: Connection, legs: Sequence[TradeLeg]) -> None:
-    if legs:
-        connection.execute(sa.insert(ledger_trades), [leg._asdict() for leg in legs])
+    if not legs:
+        return
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        columns = ", ".join(TradeLeg._fields)
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY ledger_trades ({columns}) FROM STDIN") as copy,
+        ):
+            for leg in legs:
+                copy.write_row(leg)
+        return
+    connection.execute(sa.insert(ledger_trades), [leg._asdict() for leg in legs])
 
 
 def add_to_balances(connection: Connection, changes: dict[tuple[str, str], int]) -> None:
@@ -88,3 +102,26 @@ def sum_postings(connection: Connection) -> dict[tuple[str, str], int]:
         ).group_by(ledger_postings.c.account, ledger_postings.c.asset)
     )
     return {(account, asset): int(total) for account, asset, total in rows if total}
+
+
+def _copy_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
+    """PostgreSQL's COPY: several times faster than multi-row inserts for postings."""
+    changes: dict[tuple[str, str], int] = {}
+    if not entries:
+        return changes
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        with cursor.copy("COPY ledger_entries (seq, ts_ns, kind, reference) FROM STDIN") as copy:
+            for entry in entries:
+                copy.write_row((entry.seq, entry.ts_ns, entry.kind, entry.reference))
+        with cursor.copy(
+            "COPY ledger_postings (entry_seq, line, account, asset, amount) FROM STDIN"
+        ) as copy:
+            for entry in entries:
+                seq = entry.seq
+                for line, (account, asset, amount) in enumerate(entry.postings):
+                    copy.write_row((seq, line, account, asset, amount))
+                    key = (account, asset)
+                    changes[key] = changes.get(key, 0) + amount
+    return changes
