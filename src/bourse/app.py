@@ -37,6 +37,7 @@ from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
 from bourse.ledger.service import LedgerReader, start_ledger
+from bourse.schedule import DailyScheduler, end_of_day_jobs
 from bourse.settings import Settings
 from bourse.store.engine import create_store_engine
 from bourse.store.migrate import upgrade_engine
@@ -132,8 +133,12 @@ def create_platform(
         trading_side=trading_side,
     )
     stream_routes = trading_side.install(gateway)
-    # Closed in reverse: the core first, then the ledger drains what it published, then SQL.
-    platform.on_close.extend([engine.dispose, ledger.close, trading.close])
+    daily = DailyScheduler(
+        trading, end_of_day_jobs(settings.mis_square_off_at, settings.settlement_at)
+    )
+    # Closed in reverse: the scheduler, the core, then the ledger drains what it published,
+    # then SQL.
+    platform.on_close.extend([engine.dispose, ledger.close, trading.close, daily.close])
     tune_gc_for_core()
 
     @asynccontextmanager

@@ -138,3 +138,10 @@ def test_secrets_are_not_in_the_repr() -> None:
     settings = Settings.from_env(PRODUCTION)
 
     assert STRONG_JWT not in repr(settings) and STRONG_KEY not in repr(settings)
+
+
+def test_end_of_day_times_must_be_times_of_day() -> None:
+    with pytest.raises(SettingsError, match="BOURSE_MIS_SQUARE_OFF_AT '3pm' is not a time"):
+        Settings.from_env({"BOURSE_MIS_SQUARE_OFF_AT": "3pm"})
+    settings = Settings.from_env({"BOURSE_MIS_SQUARE_OFF_AT": "15:20", "BOURSE_SETTLEMENT_AT": ""})
+    assert (settings.mis_square_off_at, settings.settlement_at) == ("15:20", "")
