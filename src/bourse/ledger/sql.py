@@ -104,24 +104,39 @@ def sum_postings(connection: Connection) -> dict[tuple[str, str], int]:
     return {(account, asset): int(total) for account, asset, total in rows if total}
 
 
+def _copy_text(value: str) -> str:
+    """A value in COPY's text format (references come from users: escape what COPY reads)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
 def _copy_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
-    """PostgreSQL's COPY: several times faster than multi-row inserts for postings."""
+    """PostgreSQL's COPY, fed pre-formatted text: several times faster than inserts."""
     changes: dict[tuple[str, str], int] = {}
     if not entries:
         return changes
+    entry_lines: list[str] = []
+    posting_lines: list[str] = []
+    for seq, ts_ns, kind, reference, postings in entries:
+        entry_lines.append(f"{seq}\t{ts_ns}\t{kind}\t{_copy_text(reference)}\n")
+        for line, (account, asset, amount) in enumerate(postings):
+            # Account and asset names are ours (digits, letters, ':' and '_'): no escaping.
+            posting_lines.append(f"{seq}\t{line}\t{account}\t{asset}\t{amount}\n")
+            key = (account, asset)
+            changes[key] = changes.get(key, 0) + amount
     raw = connection.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor:
         with cursor.copy("COPY ledger_entries (seq, ts_ns, kind, reference) FROM STDIN") as copy:
-            for entry in entries:
-                copy.write_row((entry.seq, entry.ts_ns, entry.kind, entry.reference))
+            copy.write("".join(entry_lines))
         with cursor.copy(
             "COPY ledger_postings (entry_seq, line, account, asset, amount) FROM STDIN"
         ) as copy:
-            for entry in entries:
-                seq = entry.seq
-                for line, (account, asset, amount) in enumerate(entry.postings):
-                    copy.write_row((seq, line, account, asset, amount))
-                    key = (account, asset)
-                    changes[key] = changes.get(key, 0) + amount
+            copy.write("".join(posting_lines))
     return changes
