@@ -18,10 +18,12 @@ from starlette.applications import Starlette
 from bourse.api import (
     api_key_routes,
     docs_routes,
+    funds_routes,
     identity_routes,
     market_routes,
     order_routes,
     portfolio_routes,
+    statement_routes,
     system_routes,
 )
 from bourse.api.application import OperationSource, create_api
@@ -30,12 +32,14 @@ from bourse.api.gateway import Gateway
 from bourse.app_trading import TradingSide
 from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
+from bourse.funds.service import FundsService
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
-from bourse.ledger.service import start_ledger
+from bourse.ledger.service import LedgerReader, start_ledger
 from bourse.marketdata.indices import IndexDefinition
 from bourse.readmodel.feed import ReadModels
+from bourse.schedule import DailyScheduler, end_of_day_jobs
 from bourse.settings import Settings
 from bourse.store.engine import create_store_engine
 from bourse.store.migrate import upgrade_engine
@@ -51,6 +55,8 @@ ROUTE_SOURCES: list[OperationSource] = [
     identity_routes.operations,
     api_key_routes.operations,
     docs_routes.operations,
+    funds_routes.operations,
+    statement_routes.operations,
     # route modules register here (one line each)
 ]
 
@@ -118,6 +124,11 @@ def create_platform(
             capacity=limits.ip_burst, refill_per_second=limits.ip_requests_per_second
         ),
     )
+    gateway.services[statement_routes.STATEMENTS_SERVICE] = LedgerReader(engine, ledger)
+    if settings.payments_enabled:
+        gateway.services[funds_routes.FUNDS_SERVICE] = FundsService(
+            engine, trading, ledger, settings.payment_webhook_secret
+        )
     platform = Platform(
         settings=settings,
         engine=engine,
@@ -126,8 +137,12 @@ def create_platform(
         trading_side=trading_side,
     )
     stream_routes = trading_side.install(gateway)
-    # Closed in reverse: the core first, then the ledger drains what it published, then SQL.
-    platform.on_close.extend([engine.dispose, ledger.close, trading.close])
+    daily = DailyScheduler(
+        trading, end_of_day_jobs(settings.mis_square_off_at, settings.settlement_at)
+    )
+    # Closed in reverse: the scheduler, the core, then the ledger drains what it published,
+    # then SQL.
+    platform.on_close.extend([engine.dispose, ledger.close, trading.close, daily.close])
     tune_gc_for_core()
 
     @asynccontextmanager

@@ -16,6 +16,7 @@ MODES: tuple[Mode, ...] = ("development", "production")
 
 DEVELOPMENT_JWT_SECRET = "bourse-development-only-jwt-secret-never-use-in-production"
 DEVELOPMENT_ENCRYPTION_KEY = "bourse-development-only-encryption-key-never-use-in-production"
+DEVELOPMENT_WEBHOOK_SECRET = "bourse-development-only-webhook-secret-never-use-in-production"
 DEFAULT_SECRETS = frozenset({DEVELOPMENT_JWT_SECRET, DEVELOPMENT_ENCRYPTION_KEY})
 MIN_SECRET_LENGTH = 32
 DEFAULT_DATA_DIR = "./var"
@@ -104,6 +105,13 @@ class Settings:
     # Seals TOTP seeds and API secrets at rest (see bourse.identity.sealing).
     encryption_key: str = field(default=DEVELOPMENT_ENCRYPTION_KEY, repr=False)
     totp_issuer: str = "Bourse"
+    # Signs the payment gateway's webhooks (HMAC-SHA256; shared with the gateway). Outside
+    # development the built-in value switches the funds routes off instead of failing startup.
+    payment_webhook_secret: str = field(default=DEVELOPMENT_WEBHOOK_SECRET, repr=False)
+    # IST times of day ("HH:MM") at which a scheduler submits the MIS square-off and the T+1
+    # settlement; empty: not scheduled (submit them yourself).
+    mis_square_off_at: str = ""
+    settlement_at: str = ""
     tokens: TokenSettings = field(default_factory=TokenSettings)
     password_hashing: PasswordHashSettings = field(default_factory=PasswordHashSettings)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
@@ -113,6 +121,11 @@ class Settings:
     @property
     def is_development(self) -> bool:
         return self.mode == "development"
+
+    @property
+    def payments_enabled(self) -> bool:
+        """The payment gateway's webhooks can be trusted: a real secret, or development."""
+        return self.is_development or self.payment_webhook_secret != DEVELOPMENT_WEBHOOK_SECRET
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -143,6 +156,11 @@ class Settings:
             database_url=env.text("BOURSE_DATABASE_URL", default_url),
             encryption_key=env.secret("BOURSE_ENCRYPTION_KEY", DEVELOPMENT_ENCRYPTION_KEY),
             totp_issuer=env.text("BOURSE_TOTP_ISSUER", "Bourse"),
+            payment_webhook_secret=env.secret(
+                "BOURSE_PAYMENT_WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET
+            ),
+            mis_square_off_at=env.text("BOURSE_MIS_SQUARE_OFF_AT", ""),
+            settlement_at=env.text("BOURSE_SETTLEMENT_AT", ""),
             tokens=tokens,
             password_hashing=PasswordHashSettings(
                 memory_cost_kib=env.integer("BOURSE_ARGON2_MEMORY_KIB", ARGON2_MIN_MEMORY_KIB),
@@ -195,6 +213,20 @@ class Settings:
                     f"{name} is the built-in development value, refused in {self.mode} mode; "
                     f"{_GENERATE_HINT}"
                 )
+        for name, value in (
+            ("BOURSE_MIS_SQUARE_OFF_AT", self.mis_square_off_at),
+            ("BOURSE_SETTLEMENT_AT", self.settlement_at),
+        ):
+            hours, sep, minutes = value.partition(":")
+            if value and not (
+                sep
+                and hours.isdigit()
+                and minutes.isdigit()
+                and len(minutes) == 2
+                and int(hours) < 24
+                and int(minutes) < 60
+            ):
+                found.append(f"{name} {value!r} is not a time of day HH:MM (IST)")
         if self.tokens.jwt_secret == self.encryption_key and not self.is_development:
             found.append("BOURSE_JWT_SECRET and BOURSE_ENCRYPTION_KEY must be different secrets")
         hashing = self.password_hashing

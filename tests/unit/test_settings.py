@@ -159,3 +159,10 @@ def test_simulator_variables_are_read() -> None:
 def test_simulator_switch_refuses_other_words() -> None:
     with pytest.raises(SettingsError, match="BOURSE_SIM 'maybe' is not one of on, off"):
         Settings.from_env({"BOURSE_SIM": "maybe"})
+
+
+def test_end_of_day_times_must_be_times_of_day() -> None:
+    with pytest.raises(SettingsError, match="BOURSE_MIS_SQUARE_OFF_AT '3pm' is not a time"):
+        Settings.from_env({"BOURSE_MIS_SQUARE_OFF_AT": "3pm"})
+    settings = Settings.from_env({"BOURSE_MIS_SQUARE_OFF_AT": "15:20", "BOURSE_SETTLEMENT_AT": ""})
+    assert (settings.mis_square_off_at, settings.settlement_at) == ("15:20", "")

@@ -88,7 +88,7 @@ class Bookkeeper:
 
     def _block(self, postings: list[Posting], order: MirrorOrder, cash: Paise, shares: int) -> None:
         """Move a block's change (negative: a release) between available and blocked."""
-        account = self.mirror.account(order.account)
+        account = order.owner
         a = order.account
         if cash > 0:
             from_unsettled = account.spend_cash(cash)
@@ -117,9 +117,7 @@ class Bookkeeper:
         did: each component's cumulative amount less what it was paid. When a sale's charges
         were capped at its proceeds, the shortfall is carried, component by component, to the
         order's next fill."""
-        side = Side.BUY if order.is_buy else Side.SELL
-        product = Product(order.product)
-        owed = self.schedule.breakdown(side, product, order.filled_value)
+        owed = self.schedule.breakdown(order.side, order.product, order.filled_value)
         parts = [0] * COMPONENTS
         left = charges
         paid = order.paid
@@ -228,7 +226,8 @@ class Bookkeeper:
     # --- orders --------------------------------------------------------------------------------
 
     def _accepted(self, e: ev.OrderAccepted) -> None:
-        order = MirrorOrder(e.account, e.token, e.side.value, e.product.value, 0, 0)
+        owner = self.mirror.account(e.account)
+        order = MirrorOrder(e.account, owner, e.token, e.side, e.product, 0, 0)
         self.mirror.orders[e.order_id] = order
         postings: list[Posting] = []
         self._block(postings, order, e.blocked_cash, e.blocked_quantity)
@@ -268,8 +267,8 @@ class Bookkeeper:
                     order_id,
                     order.account,
                     e.token,
-                    order.side,
-                    order.product,
+                    order.side.value,
+                    order.product.value,
                     e.quantity,
                     e.price,
                     *parts,
@@ -289,14 +288,14 @@ class Bookkeeper:
         charges: Paise,
     ) -> list[Paise]:
         a = order.account
-        account = self.mirror.account(a)
+        account = order.owner
         value = quantity * price
         order.filled_value += value
         parts = self._charge_parts(order, charges)
         for charge_account, amount in zip(CHARGE_ACCOUNTS, parts, strict=True):
             postings.append(Posting(charge_account, INR, amount))
         asset = chart.security(order.token)
-        if order.product == "MIS":
+        if order.product is Product.MIS:
             order.blocked_cash -= charges
             postings.append(Posting(chart.cash_blocked(a), INR, -charges))
             self._intraday(postings, order, account.position(order.token), quantity, price)
@@ -334,7 +333,7 @@ class Bookkeeper:
         is_buy = order.is_buy
         reducing, margin_released, pnl = apply_to_position(position, is_buy, quantity, price)
         if reducing:
-            self.mirror.account(a).cash_available += margin_released + pnl
+            order.owner.cash_available += margin_released + pnl
             postings.append(Posting(chart.cash_blocked(a), INR, -margin_released))
             postings.append(Posting(chart.cash_available(a), INR, margin_released + pnl))
             postings.append(Posting(CLEARING, INR, -pnl))

@@ -50,6 +50,19 @@ class UnbalancedEntryError(AssertionError):
 
 def check_balanced(entry: Entry) -> None:
     """Raise ``UnbalancedEntryError`` unless ``entry`` sums to zero per asset."""
+    postings = entry.postings
+    first = postings[0].asset if postings else ""
+    total = 0
+    for _, asset, amount in postings:
+        if asset != first:
+            break  # several assets: the general check below
+        total += amount
+    else:
+        if total:
+            raise UnbalancedEntryError(
+                f"entry for event {entry.seq} ({entry.kind}) is off by {{{first!r}: {total}}}"
+            )
+        return
     sums: dict[str, int] = {}
     for posting in entry.postings:
         sums[posting.asset] = sums.get(posting.asset, 0) + posting.amount

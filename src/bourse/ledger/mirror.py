@@ -11,6 +11,7 @@ projection runner hands them to ``LedgerProjection.warm``).
 """
 
 from bourse.core.state import Position
+from bourse.domain.enums import Product, Side
 from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise, Quantity
 
 COMPONENTS = 6
@@ -24,6 +25,7 @@ class MirrorOrder:
         "blocked_quantity",
         "filled_value",
         "is_buy",
+        "owner",
         "paid",
         "product",
         "side",
@@ -33,16 +35,18 @@ class MirrorOrder:
     def __init__(
         self,
         account: AccountId,
+        owner: "MirrorAccount",
         token: InstrumentToken,
-        side: str,
-        product: str,
+        side: Side,
+        product: Product,
         blocked_cash: Paise,
         blocked_quantity: Quantity,
     ) -> None:
         self.account = account
+        self.owner = owner  # a direct reference: fills need no lookup
         self.token = token
         self.side = side
-        self.is_buy = side == "BUY"
+        self.is_buy = side is Side.BUY
         self.product = product
         self.blocked_cash = blocked_cash
         self.blocked_quantity = blocked_quantity

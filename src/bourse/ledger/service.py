@@ -20,3 +20,11 @@ def start_ledger(
     trading.add_durable_listener(runner.publish)
     runner.start(journal=journal)
     return runner
+
+
+class LedgerReader:
+    """Read access to the ledger's rows for the statement routes."""
+
+    def __init__(self, engine: Engine, runner: ProjectionRunner) -> None:
+        self.engine = engine
+        self.runner = runner

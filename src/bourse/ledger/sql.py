@@ -12,8 +12,10 @@ from bourse.store.tables import ledger_balances, ledger_entries, ledger_postings
 
 
 def insert_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
-    """Insert entries and their postings (one multi-row insert per table); return the change of
-    every (account, asset) balance they make."""
+    """Insert entries and their postings (COPY on PostgreSQL, else one multi-row insert per
+    table); return the change of every (account, asset) balance they make."""
+    if connection.dialect.name == "postgresql":
+        return _copy_entries(connection, entries)
     entry_rows: list[dict[str, Any]] = []
     posting_rows: list[dict[str, Any]] = []
     changes: dict[tuple[str, str], int] = {}
@@ -45,8 +47,20 @@ def insert_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tup
 
 
 def insert_trades(connection: Connection, legs: Sequence[TradeLeg]) -> None:
-    if legs:
-        connection.execute(sa.insert(ledger_trades), [leg._asdict() for leg in legs])
+    if not legs:
+        return
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        columns = ", ".join(TradeLeg._fields)
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY ledger_trades ({columns}) FROM STDIN") as copy,
+        ):
+            for leg in legs:
+                copy.write_row(leg)
+        return
+    connection.execute(sa.insert(ledger_trades), [leg._asdict() for leg in legs])
 
 
 def add_to_balances(connection: Connection, changes: dict[tuple[str, str], int]) -> None:
@@ -88,3 +102,41 @@ def sum_postings(connection: Connection) -> dict[tuple[str, str], int]:
         ).group_by(ledger_postings.c.account, ledger_postings.c.asset)
     )
     return {(account, asset): int(total) for account, asset, total in rows if total}
+
+
+def _copy_text(value: str) -> str:
+    """A value in COPY's text format (references come from users: escape what COPY reads)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def _copy_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
+    """PostgreSQL's COPY, fed pre-formatted text: several times faster than inserts."""
+    changes: dict[tuple[str, str], int] = {}
+    if not entries:
+        return changes
+    entry_lines: list[str] = []
+    posting_lines: list[str] = []
+    for seq, ts_ns, kind, reference, postings in entries:
+        entry_lines.append(f"{seq}\t{ts_ns}\t{kind}\t{_copy_text(reference)}\n")
+        for line, (account, asset, amount) in enumerate(postings):
+            # Account and asset names are ours (digits, letters, ':' and '_'): no escaping.
+            posting_lines.append(f"{seq}\t{line}\t{account}\t{asset}\t{amount}\n")
+            key = (account, asset)
+            changes[key] = changes.get(key, 0) + amount
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        with cursor.copy("COPY ledger_entries (seq, ts_ns, kind, reference) FROM STDIN") as copy:
+            copy.write("".join(entry_lines))
+        with cursor.copy(
+            "COPY ledger_postings (entry_seq, line, account, asset, amount) FROM STDIN"
+        ) as copy:
+            copy.write("".join(posting_lines))
+    return changes

