@@ -20,6 +20,7 @@ from bourse.api import (
     docs_routes,
     identity_routes,
     market_routes,
+    marketdata_routes,
     order_routes,
     portfolio_routes,
     system_routes,
@@ -45,6 +46,7 @@ ROUTE_SOURCES: list[OperationSource] = [
     # Starlette tries routes in order: the order path, the busiest, comes first.
     order_routes.operations,
     portfolio_routes.operations,
+    marketdata_routes.operations,  # before market_routes: /instruments/{token}/candles
     market_routes.operations,
     system_routes.operations,
     identity_routes.operations,
@@ -99,7 +101,7 @@ def create_platform(
         upgrade_engine(engine)
         identity = build_identity_service(settings, engine)
         trading_side = TradingSide(models=ReadModels(index_definitions))
-        trading = trading_side.open_journal(settings.data_dir / "journal", core_config)
+        trading = trading_side.open_journal(settings.data_dir / "journal", core_config, engine)
     except BaseException:
         engine.dispose()
         raise
@@ -124,7 +126,7 @@ def create_platform(
         trading_side=trading_side,
     )
     stream_routes = trading_side.install(gateway)
-    platform.on_close.extend([engine.dispose, trading.close])
+    platform.on_close.extend([engine.dispose, trading_side.close_projections, trading.close])
     tune_gc_for_core()
 
     @asynccontextmanager
