@@ -56,6 +56,8 @@ bench: $(STAMP) $(NATIVE_STAMP)
 	$(PY) bench/core.py
 	$(PY) bench/http_orders.py
 	$(PY) bench/sim_load.py
+	$(PY) bench/search.py
+	$(PY) bench/fanout.py
 
 run: $(STAMP) $(NATIVE_STAMP)
 	BOURSE_MODE=$${BOURSE_MODE:-development} $(VENV)/bin/bourse run

@@ -21,6 +21,7 @@ from bourse.api import (
     funds_routes,
     identity_routes,
     market_routes,
+    marketdata_routes,
     order_routes,
     portfolio_routes,
     statement_routes,
@@ -50,6 +51,7 @@ ROUTE_SOURCES: list[OperationSource] = [
     # Starlette tries routes in order: the order path, the busiest, comes first.
     order_routes.operations,
     portfolio_routes.operations,
+    marketdata_routes.operations,  # before market_routes: /instruments/{token}/candles
     market_routes.operations,
     system_routes.operations,
     identity_routes.operations,
@@ -106,7 +108,7 @@ def create_platform(
         upgrade_engine(engine)
         identity = build_identity_service(settings, engine)
         trading_side = TradingSide(models=ReadModels(index_definitions))
-        trading = trading_side.open_journal(settings.data_dir / "journal", core_config)
+        trading = trading_side.open_journal(settings.data_dir / "journal", core_config, engine)
     except BaseException:
         engine.dispose()
         raise
@@ -142,7 +144,9 @@ def create_platform(
     )
     # Closed in reverse: the scheduler, the core, then the ledger drains what it published,
     # then SQL.
-    platform.on_close.extend([engine.dispose, ledger.close, trading.close, daily.close])
+    platform.on_close.extend(
+        [engine.dispose, ledger.close, trading_side.close_projections, trading.close, daily.close]
+    )
     tune_gc_for_core()
 
     @asynccontextmanager

@@ -7,10 +7,14 @@ Three queues, all bounded, drained by one sender task in this order:
 * the owner's order updates — every one matters, so none is dropped: when more than
   ``max_order_backlog`` wait, the client is too slow and is disconnected (close code 1013,
   "try again later"); it reconnects and reads the order book over REST;
-* ticks — conflated: one pending tick per instrument, the latest wins, so a slow client costs
-  at most one tick per subscribed instrument and never stalls anyone else. The hub notes the
-  flush at which ticks started waiting (``ticks_waiting_since``); a client that has not taken
-  them for ``max_tick_backlog`` flushes is closed with 1013 too.
+* ticks — conflated: the latest state per instrument wins. The hub does not queue ticks on
+  the connection: it marks which instruments changed (a version per instrument) and wakes the
+  connection; when its sender is free it *pulls* the current encoded tick of every subscribed
+  instrument newer than what it last sent (``tick_source``). A busy or stuck connection
+  therefore costs the hub one flag check per change, holds nothing but its subscription list,
+  and never stalls anyone else. The hub notes the flush since which new ticks wait untaken
+  (``ticks_waiting_since``); a client that has not taken them for ``max_tick_backlog`` flushes
+  is closed with 1013 too. (``offer_tick`` pushes one tick directly, conflated the same way.)
 
 Producers (the hub) only append and wake the sender; nothing they do awaits the network. A
 close interrupts a send stuck on a client that does not read; the close frame follows once
@@ -20,6 +24,7 @@ the client reads again (or the socket is dropped after ``close_timeout`` seconds
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 from bourse.domain.types import AccountId, InstrumentToken
@@ -63,7 +68,13 @@ class StreamConnection:
         self._orders: deque[bytes] = deque()
         self._ticks: dict[InstrumentToken, bytes] = {}
         self.ticks_waiting_since = NOT_WAITING
-        """Number of the flush that left ticks waiting, or NOT_WAITING."""
+        """Number of the flush since which ticks wait untaken, or NOT_WAITING."""
+        self.seen: dict[InstrumentToken, int] = {}
+        """Per subscribed instrument, the version last sent (-1: its snapshot is due)."""
+        self.tick_source: Callable[[StreamConnection], list[bytes]] | None = None
+        """The hub's pull: encoded ticks newer than ``seen`` (and ``seen`` moved on)."""
+        self.woken = False
+        """The sender has been woken and has not yet found itself with nothing to send."""
         self.sent = 0
         """Messages sent so far (the hub's heartbeat looks for idle connections)."""
         self._wake = asyncio.Event()
@@ -100,6 +111,14 @@ class StreamConnection:
                 self.ticks_waiting_since = flush
                 self._wake.set()
             ticks[token] = tick
+
+    def ticks_due(self, flush: int) -> None:
+        """The hub has newer ticks for this connection (since ``flush`` unless already due)."""
+        if self.ticks_waiting_since == NOT_WAITING and self.close_reason is None:
+            self.ticks_waiting_since = flush
+            if not self.woken:
+                self.woken = True
+                self._wake.set()
 
     def drop_ticks(self, tokens: list[InstrumentToken]) -> None:
         """Forget pending ticks of instruments no longer subscribed."""
@@ -159,8 +178,12 @@ class StreamConnection:
             return self._replies.popleft()
         if self._orders:
             return self._orders.popleft()
+        self.ticks_waiting_since = NOT_WAITING
+        pulled = self.tick_source(self) if self.tick_source is not None else []
         if self._ticks:
             ticks, self._ticks = self._ticks, {}
-            self.ticks_waiting_since = NOT_WAITING
-            return b'{"type":"ticks","data":[' + b",".join(ticks.values()) + b"]}"
+            pulled = [*ticks.values(), *pulled]
+        if pulled:
+            return b'{"type":"ticks","data":[' + b",".join(pulled) + b"]}"
+        self.woken = False
         return None

@@ -4,12 +4,16 @@ subscribed instruments, market status announcements and heartbeats.
 The hub watches the read models (on the loop thread, right after each durable batch is
 applied). An order update is encoded once and queued on the owner's connections, looked up by
 account, so no other user's connection can ever see it. Instruments whose market data changed
-are marked dirty; a flusher task, at most once per ``flush_interval`` seconds, encodes each
-dirty (instrument, mode) tick once — quotes and depth come from the market-data projection, no
-trip to the core — and offers the same bytes to every subscriber, whose queue keeps only the
-latest tick per instrument (conflation). A connection whose ticks have waited untaken for
-``max_tick_backlog`` flushes is closed (1013). Every ``heartbeat_interval`` seconds a
-connection that was sent nothing meanwhile gets ``{"type":"heartbeat"}``.
+are marked dirty; a flusher task, at most once per ``flush_interval`` seconds, gives each dirty
+instrument a new version (the flush number) and wakes its subscribers. A woken connection, when
+its sender is free, pulls the ticks of its instruments whose version is newer than the one it
+last sent: each (instrument, mode, version) is encoded once — quotes and depth come from the
+market-data projection, no trip to the core — and the same bytes serve every subscriber.
+Conflation is therefore free: a connection busy sending simply pulls the latest state later,
+and the hub spends one flag check per subscriber of a changed instrument. A connection whose
+ticks have waited untaken for ``max_tick_backlog`` flushes is closed (1013). Every
+``heartbeat_interval`` seconds a connection that was sent nothing meanwhile gets
+``{"type":"heartbeat"}``.
 
 Status announcements (halt, resume, a trade at a circuit limit) go to the instrument's
 subscribers; market-wide ones (cancel-only on or off) to every connection.
@@ -88,7 +92,9 @@ class StreamHub:
         self._by_account: dict[AccountId, set[StreamConnection]] = {}
         self._subscribers: dict[InstrumentToken, set[StreamConnection]] = {}
         self._dirty: set[InstrumentToken] = set()
-        self._fresh: dict[StreamConnection, set[InstrumentToken]] = {}
+        self._fresh: set[StreamConnection] = set()
+        self._versions: dict[InstrumentToken, int] = {}
+        self._frames: dict[tuple[InstrumentToken, str], tuple[int, bytes]] = {}
         self._wake: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.flushes = 0
@@ -125,6 +131,7 @@ class StreamHub:
 
     def register(self, connection: StreamConnection) -> None:
         self._by_account.setdefault(connection.account, set()).add(connection)
+        connection.tick_source = self.pull
 
     def unregister(self, connection: StreamConnection) -> None:
         owned = self._by_account.get(connection.account)
@@ -133,7 +140,8 @@ class StreamHub:
             if not owned:
                 del self._by_account[connection.account]
         self.unsubscribe(connection, list(connection.modes))
-        self._fresh.pop(connection, None)
+        self._fresh.discard(connection)
+        connection.tick_source = None
 
     # --- subscriptions -------------------------------------------------------------------------
 
@@ -158,17 +166,16 @@ class StreamHub:
                 )
                 break
             connection.modes[token] = mode
+            connection.seen[token] = -1  # its snapshot (in this mode) is due
             self._subscribers.setdefault(token, set()).add(connection)
-            self._fresh.setdefault(connection, set()).add(token)
+            self._fresh.add(connection)
         self._kick()
         return problems
 
     def unsubscribe(self, connection: StreamConnection, tokens: list[InstrumentToken]) -> None:
-        fresh = self._fresh.get(connection)
         for token in tokens:
             connection.modes.pop(token, None)
-            if fresh is not None:
-                fresh.discard(token)
+            connection.seen.pop(token, None)
             subscribers = self._subscribers.get(token)
             if subscribers is not None:
                 subscribers.discard(connection)
@@ -187,10 +194,8 @@ class StreamHub:
                 for connection in connections:
                     connection.push_order(message)
         if tokens:
-            hot = tokens & self._subscribers.keys()
-            if hot:
-                self._dirty |= hot
-                self._kick()
+            self._dirty |= tokens
+            self._kick()
         for announcement in self._models.market.take_announcements():
             self._announce(announcement)
 
@@ -230,43 +235,46 @@ class StreamHub:
             seen = now
 
     def flush(self) -> None:
-        """Offer every dirty (and newly subscribed) instrument's tick to its subscribers."""
+        """Give every changed instrument a new version and wake its subscribers."""
         self.flushes += 1
         flush = self.flushes
         dirty, self._dirty = self._dirty, set()
-        fresh, self._fresh = self._fresh, {}
-        market = self._models.market
-        encoded: dict[tuple[InstrumentToken, str], bytes] = {}
-
-        def frame(token: InstrumentToken, mode: str) -> bytes:
-            key = (token, mode)
-            found = encoded.get(key)
-            if found is None:
-                quote = market.quote(token)
-                assert quote is not None
-                levels = FULL_DEPTH_LEVELS if mode == "full" else 0
-                found = encoded[key] = encode(tick(mode, quote, market.depth(token, levels)))
-            return found
-
+        fresh, self._fresh = self._fresh, set()
+        versions = self._versions
+        subscribed = self._subscribers
         for token in dirty:
-            subscribers = self._subscribers.get(token)
-            if not subscribers:
-                continue
-            by_mode: dict[str, bytes] = {}
-            for connection in subscribers:
-                mode = connection.modes[token]
-                message = by_mode.get(mode)
-                if message is None:
-                    message = by_mode[mode] = frame(token, mode)
-                connection.offer_tick(token, message, flush)
-        for connection, tokens in fresh.items():
-            for token in tokens:
-                wanted = connection.modes.get(token)
-                if wanted is not None and token not in dirty:
-                    connection.offer_tick(token, frame(token, wanted), flush)
-        self.encoded += len(encoded)
+            versions[token] = flush
+            for connection in subscribed.get(token, ()):
+                if connection.ticks_waiting_since == NOT_WAITING:
+                    connection.ticks_due(flush)
+        for connection in fresh:
+            connection.ticks_due(flush)
         if flush % 8 == 0:
             self._close_stalled(flush)
+
+    def pull(self, connection: StreamConnection) -> list[bytes]:
+        """The encoded ticks of ``connection``'s instruments newer than it has seen."""
+        versions, seen, frames = self._versions, connection.seen, self._frames
+        found: list[bytes] = []
+        for token, mode in connection.modes.items():
+            version = versions.get(token, 0)
+            if version <= seen.get(token, -1):
+                continue
+            seen[token] = version
+            key = (token, mode)
+            cached = frames.get(key)
+            if cached is None or cached[0] != version:
+                cached = frames[key] = (version, self._encode(token, mode))
+            found.append(cached[1])
+        return found
+
+    def _encode(self, token: InstrumentToken, mode: str) -> bytes:
+        market = self._models.market
+        quote = market.quote(token)
+        assert quote is not None
+        levels = FULL_DEPTH_LEVELS if mode == "full" else 0
+        self.encoded += 1
+        return encode(tick(mode, quote, market.depth(token, levels)))
 
     def _close_stalled(self, flush: int) -> None:
         limit = self.max_tick_backlog

@@ -1,8 +1,9 @@
 """Instrument search in memory: prefix and fuzzy matches over symbol, name and ISIN.
 
 Every instrument contributes search keys (upper case): its tradingsymbol, its ISIN, its whole
-name and each word of the name. Keys live in one sorted list, so the instruments with a key
-starting with the query are a ``bisect`` range. Fuzzy matching (typos, missing letters) goes
+name and each word of the name. Each kind of key lives in its own sorted list, so the
+instruments with a key starting with the query are a ``bisect`` range, and a query reads at
+most ``limit`` entries of each list, best kind first. Fuzzy matching (typos, missing letters) goes
 through trigrams of the symbol and name words: candidates sharing the most trigrams with the
 query are scored by similarity (Dice coefficient over trigram sets). Trigrams held by very
 many instruments say little and are skipped, which keeps a query's cost bounded however large
@@ -12,8 +13,11 @@ Ranking: exact symbol, symbol prefix, name or name-word prefix, ISIN prefix, the
 score; ties by symbol.
 """
 
+import heapq
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 
 from bourse.domain.instrument import Instrument
 from bourse.domain.types import InstrumentToken
@@ -24,7 +28,6 @@ MIN_FUZZY_LENGTH = 3
 MIN_FUZZY_SCORE = 0.34
 COMMON_TRIGRAM_POSTINGS = 2_000
 """Trigrams in more instruments than this are left out of fuzzy candidate counting."""
-MAX_PREFIX_SCAN = 2_000
 
 _EXACT, _SYMBOL, _NAME, _ISIN, _FUZZY = range(5)
 
@@ -43,8 +46,12 @@ class SearchIndex:
 
     def __init__(self, instruments: Iterable[Instrument] = ()) -> None:
         self._instruments: dict[InstrumentToken, Instrument] = {}
-        self._keys: list[tuple[str, int, InstrumentToken]] = []
-        self._pending: list[tuple[str, int, InstrumentToken]] = []
+        self._keys: dict[int, list[tuple[str, InstrumentToken]]] = {
+            _SYMBOL: [],
+            _NAME: [],
+            _ISIN: [],
+        }
+        self._unsorted = False
         self._grams: dict[str, list[InstrumentToken]] = {}
         self._gram_sets: dict[InstrumentToken, set[str]] = {}
         for instrument in instruments:
@@ -60,13 +67,14 @@ class SearchIndex:
         self._instruments[token] = instrument
         symbol = normalise(instrument.tradingsymbol)
         name = normalise(instrument.name)
-        keys = [(symbol, _SYMBOL, token)]
+        keys = self._keys
+        keys[_SYMBOL].append((symbol, token))
         if instrument.isin:
-            keys.append((normalise(instrument.isin), _ISIN, token))
+            keys[_ISIN].append((normalise(instrument.isin), token))
         if name:
-            keys.append((name, _NAME, token))
-            keys.extend((word, _NAME, token) for word in name.split()[1:])
-        self._pending.extend(keys)
+            keys[_NAME].append((name, token))
+            keys[_NAME].extend((word, token) for word in name.split()[1:])
+        self._unsorted = True
         grams = _trigrams(symbol)
         for word in name.split():
             grams |= _trigrams(word)
@@ -74,11 +82,11 @@ class SearchIndex:
         for gram in grams:
             self._grams.setdefault(gram, []).append(token)
 
-    def _sorted_keys(self) -> list[tuple[str, int, InstrumentToken]]:
-        if self._pending:
-            self._keys.extend(self._pending)
-            self._pending = []
-            self._keys.sort()
+    def _sorted_keys(self) -> dict[int, list[tuple[str, InstrumentToken]]]:
+        if self._unsorted:
+            for keys in self._keys.values():
+                keys.sort()
+            self._unsorted = False
         return self._keys
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> list[Instrument]:
@@ -86,16 +94,16 @@ class SearchIndex:
         if not text:
             return []
         ranks: dict[InstrumentToken, tuple[int, float]] = {}
-        keys = self._sorted_keys()
-        at = bisect_left(keys, (text, -1, -1))
-        for key, kind, token in keys[at : at + MAX_PREFIX_SCAN]:
-            if not key.startswith(text):
-                break
-            rank = (_EXACT if kind == _SYMBOL and key == text else kind, 0.0)
-            if token not in ranks or rank < ranks[token]:
-                ranks[token] = rank
+        for kind, keys in self._sorted_keys().items():
+            at = bisect_left(keys, (text, -1))
+            for key, token in keys[at : at + limit]:
+                if not key.startswith(text):
+                    break
+                rank = (_EXACT if kind == _SYMBOL and key == text else kind, 0.0)
+                if token not in ranks or rank < ranks[token]:
+                    ranks[token] = rank
         if len(ranks) < limit and len(text) >= MIN_FUZZY_LENGTH:
-            for token, score in self._fuzzy(text, limit * 4):
+            for token, score in self._fuzzy(text, limit):
                 if token not in ranks:
                     ranks[token] = (_FUZZY, -score)
         instruments = self._instruments
@@ -106,16 +114,15 @@ class SearchIndex:
         query = set()
         for word in text.split():
             query |= _trigrams(word)
-        counts: dict[InstrumentToken, int] = {}
+        counts: Counter[InstrumentToken] = Counter()
         for gram in query:
             postings = self._grams.get(gram)
-            if postings is None or len(postings) > COMMON_TRIGRAM_POSTINGS:
-                continue
-            for token in postings:
-                counts[token] = counts.get(token, 0) + 1
+            if postings is not None and len(postings) <= COMMON_TRIGRAM_POSTINGS:
+                counts.update(postings)  # counted in C
         if not counts:
             return []
-        best = sorted(counts.items(), key=lambda item: -item[1])[: wanted * 4]
+        shared_enough = [item for item in counts.items() if item[1] > 1]
+        best = heapq.nlargest(wanted * 2, shared_enough, key=itemgetter(1))
         scored = []
         size = len(query)
         for token, shared in best:

@@ -317,3 +317,19 @@ webhook_events = sa.Table(
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("received_at_ns", sa.BigInteger, nullable=False),
 )
+
+# Candles of every interval (minutes; 1440 = day), built from trades by the candle projection
+# (bourse.marketdata.candle_projection). The key (instrument, interval, start) makes a range
+# query one index scan.
+candles = sa.Table(
+    "candles",
+    metadata,
+    sa.Column("instrument_token", sa.BigInteger, primary_key=True),
+    sa.Column("interval_minutes", sa.Integer, primary_key=True),
+    sa.Column("start_ns", sa.BigInteger, primary_key=True),
+    sa.Column("open", sa.BigInteger, nullable=False),
+    sa.Column("high", sa.BigInteger, nullable=False),
+    sa.Column("low", sa.BigInteger, nullable=False),
+    sa.Column("close", sa.BigInteger, nullable=False),
+    sa.Column("volume", sa.BigInteger, nullable=False),
+)

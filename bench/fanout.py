@@ -1,0 +1,358 @@
+"""``fanout``: market data to 10,000 WebSocket clients, one JSON line.
+
+The server (``fanout_server.py``: a real platform, journal, core and stream hub) runs in its
+own process pinned to one CPU; this process, pinned to the other, opens ``--clients``
+WebSocket connections (raw asyncio protocol over uvloop, no WebSocket library: the client
+must not be the bottleneck). Each subscribes to ``--subscriptions`` of ``--instruments``
+instruments at random, in quote mode; every 100th connection is a probe in full mode, whose
+ticks carry the last trade time. The server then journals ``--rate`` trades a second spread
+over the instruments (real orders through the real core), for ``--warmup`` + ``--seconds``.
+
+Figures over the measured seconds: ``updates_per_s`` (instrument ticks delivered to clients,
+summed over connections), ``messages_per_s`` (WebSocket frames), trade-to-client latency
+(probe ticks whose last trade time is new: receive time minus that trade's journal time, both
+wall clocks of this machine), and the server process's peak RSS.
+
+Baseline, in the same run: the same server and WebSocket stack broadcasting one pre-encoded
+frame (as many quote ticks as the measured frames carried on average, stamped with the send
+time) to the same number of connections, round after round as fast as it can, with nothing
+behind it. ``ratio_vs_bare`` is updates/s over the baseline's updates/s.
+"""
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+import uvloop
+
+from timing import percentile
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"updates_per_s": 80_000, "latency_p99_ms": 100, "server_rss_mib": 1024}
+PROBE_EVERY = 100
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def client_frame(opcode: int, payload: bytes) -> bytes:
+    """A masked client frame (the all-zero mask key leaves the payload as it is)."""
+    size = len(payload)
+    if size < 126:
+        head = bytes([0x80 | opcode, 0x80 | size])
+    else:
+        head = bytes([0x80 | opcode, 0x80 | 126]) + size.to_bytes(2, "big")
+    return head + b"\x00\x00\x00\x00" + payload
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.measuring = False
+        self.ticks = 0
+        self.messages = 0
+        self.latencies: list[int] = []
+        self.snapshots = 0
+        self.closed = 0
+
+
+class Client(asyncio.Protocol):
+    def __init__(self, request: bytes, hello: bytes | None, stats: Stats, probe: bool) -> None:
+        self.request = request
+        self.hello = hello
+        self.stats = stats
+        self.probe = probe
+        self.open = False
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.snapshot = False
+        self.last_trade: dict[int, str] = {}
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        assert self.transport is not None
+        self.transport.write(self.request)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.stats.closed += 1
+        if not self.ready.done():
+            self.ready.set_exception(ConnectionError("closed during the handshake"))
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer + data if self.buffer else data
+        if not self.open:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                self.buffer = buffer
+                return
+            if b" 101 " not in buffer[:20]:
+                self.ready.set_exception(ConnectionError(buffer[:200].decode(errors="replace")))
+                return
+            self.open = True
+            buffer = buffer[end + 4 :]
+            if self.hello is not None:
+                assert self.transport is not None
+                self.transport.write(client_frame(0x1, self.hello))
+            self.ready.set_result(None)
+        position, size = 0, len(buffer)
+        while size - position >= 2:
+            length = buffer[position + 1] & 0x7F
+            head = 2
+            if length == 126:
+                if size - position < 4:
+                    break
+                length = int.from_bytes(buffer[position + 2 : position + 4], "big")
+                head = 4
+            elif length == 127:
+                if size - position < 10:
+                    break
+                length = int.from_bytes(buffer[position + 2 : position + 10], "big")
+                head = 10
+            end = position + head + length
+            if end > size:
+                break
+            self.frame(buffer[position] & 0x0F, buffer[position + head : end])
+            position = end
+        self.buffer = buffer[position:]
+
+    def frame(self, opcode: int, payload: bytes) -> None:
+        if opcode == 0x9:  # ping
+            assert self.transport is not None
+            self.transport.write(client_frame(0xA, payload))
+            return
+        if opcode != 0x1 or not payload.startswith(b'{"type":"ticks"'):
+            return
+        stats = self.stats
+        if not self.snapshot:
+            self.snapshot = True
+            stats.snapshots += 1
+        if not stats.measuring:
+            if self.probe:
+                self.note_trades(payload, record=False)
+            return
+        stats.messages += 1
+        stats.ticks += payload.count(b'"instrument_token"')
+        if payload.startswith(b'{"type":"ticks","sent_ns":'):
+            sent = int(payload[26 : payload.index(b",", 26)])
+            stats.latencies.append(time.time_ns() - sent)
+        elif self.probe:
+            self.note_trades(payload, record=True)
+
+    def note_trades(self, payload: bytes, *, record: bool) -> None:
+        now = time.time_ns()
+        for tick in json.loads(payload)["data"]:
+            traded = tick.get("last_trade_time")
+            token = tick["instrument_token"]
+            if traded is None or self.last_trade.get(token) == traded:
+                continue
+            self.last_trade[token] = traded
+            if record:
+                moment = datetime.fromisoformat(traded)
+                ns = int(moment.timestamp()) * 10**9 + moment.microsecond * 1000
+                self.stats.latencies.append(now - ns)
+
+
+def upgrade_request(path: str, token: str | None) -> bytes:
+    key = base64.b64encode(os.urandom(16)).decode()
+    lines = [
+        f"GET {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {key}",
+        "Sec-WebSocket-Version: 13",
+    ]
+    if token is not None:
+        lines.append(f"Authorization: Bearer {token}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+Spec = tuple[bytes, bytes | None, bool]
+"""(upgrade request, first message, probe)."""
+
+
+async def connect_all(port: int, specs: list[Spec], stats: Stats) -> list[Client]:
+    loop = asyncio.get_running_loop()
+    clients: list[Client] = []
+    for start in range(0, len(specs), 250):
+        batch = []
+        for request, hello, probe in specs[start : start + 250]:
+            _, client = await loop.create_connection(
+                lambda r=request, h=hello, p=probe: Client(r, h, stats, p), "127.0.0.1", port
+            )
+            batch.append(client)
+        await asyncio.gather(*(client.ready for client in batch))
+        clients.extend(batch)
+    return clients
+
+
+def post(port: int, path: str) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
+class RssWatch:
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.peak = 0
+
+    async def run(self) -> None:
+        while True:
+            self.peak = max(self.peak, self.process.memory_info().rss)
+            await asyncio.sleep(0.25)
+
+
+def latency_figures(samples: list[int]) -> dict[str, Any]:
+    ordered = sorted(samples)
+    if not ordered:
+        return {"latency_samples": 0}
+    return {
+        "latency_p50_ms": round(percentile(ordered, 0.50) / 1e6, 1),
+        "latency_p99_ms": round(percentile(ordered, 0.99) / 1e6, 1),
+        "latency_max_ms": round(ordered[-1] / 1e6, 1),
+        "latency_samples": len(ordered),
+    }
+
+
+async def measure(stats: Stats, seconds: float) -> dict[str, Any]:
+    stats.ticks = stats.messages = 0
+    stats.latencies = []
+    stats.measuring = True
+    await asyncio.sleep(seconds)
+    stats.measuring = False
+    return {
+        "updates_per_s": round(stats.ticks / seconds),
+        "messages_per_s": round(stats.messages / seconds),
+        "ticks_per_message": round(stats.ticks / max(1, stats.messages), 2),
+        **latency_figures(stats.latencies),
+    }
+
+
+async def run(
+    args: argparse.Namespace, port: int, seed: dict[str, Any], pid: int
+) -> dict[str, Any]:
+    rng = random.Random(11)
+    watch = RssWatch(pid)
+    watcher = asyncio.create_task(watch.run())
+    tokens: list[int] = seed["instruments"]
+    stats = Stats()
+    specs = []
+    for n in range(args.clients):
+        probe = n % PROBE_EVERY == 0
+        chosen = rng.sample(tokens, args.subscriptions)
+        hello = json.dumps({"a": "mode", "v": ["full" if probe else "quote", chosen]}).encode()
+        specs.append((upgrade_request("/api/v1/ws", seed["token"]), hello, probe))
+    started = time.monotonic()
+    clients = await connect_all(port, specs, stats)
+    connect_s = time.monotonic() - started
+    while stats.snapshots < len(clients) and time.monotonic() - started < 120:
+        await asyncio.sleep(0.1)
+    duration = args.warmup + args.seconds + 1
+    await asyncio.to_thread(post, port, f"/bench/trades?rate={args.rate}&seconds={duration}")
+    await asyncio.sleep(args.warmup)
+    fanout = await measure(stats, args.seconds)
+    fanout["server_rss_mib"] = round(watch.peak / 2**20)
+    fanout["closed_by_server"] = stats.closed
+    await asyncio.sleep(1.5)
+    for client in clients:
+        assert client.transport is not None
+        client.transport.close()
+    await asyncio.sleep(1)
+
+    bare_stats = Stats()
+    bare_specs = [(upgrade_request("/bench/bare", None), None, False)] * args.clients
+    bare_clients = await connect_all(port, bare_specs, bare_stats)
+    ticks = max(1, round(fanout["ticks_per_message"]))
+    await asyncio.to_thread(post, port, f"/bench/bare?seconds={duration}&ticks={ticks}")
+    await asyncio.sleep(args.warmup)
+    bare = await measure(bare_stats, args.seconds)
+    for client in bare_clients:
+        assert client.transport is not None
+        client.transport.close()
+    watcher.cancel()
+    fanout["connect_s"] = round(connect_s, 1)
+    return {"fanout": fanout, "bare": bare}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--instruments", type=int, default=200)
+    parser.add_argument("--subscriptions", type=int, default=20)
+    parser.add_argument("--rate", type=int, default=1_000, help="trades per second")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--flush-ms", type=int, default=50)
+    parser.add_argument("--server-cpu", type=int, default=0)
+    parser.add_argument("--client-cpu", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {args.client_cpu})
+    port = free_port()
+    with tempfile.TemporaryDirectory() as scratch:
+        seed_path = Path(scratch) / "seed.json"
+        server = subprocess.Popen(
+            [sys.executable, str(HERE / "fanout_server.py"), str(port), str(seed_path),
+             str(args.instruments), str(args.server_cpu), str(args.flush_ms)],
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while not seed_path.exists() or not _listening(port):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the benchmark server did not start")
+                time.sleep(0.1)
+            time.sleep(0.2)
+            seed = json.loads(seed_path.read_text())
+            uvloop.install()
+            result = asyncio.run(run(args, port, seed, server.pid))
+        finally:
+            server.terminate()
+            server.wait(30)
+    fanout, bare = result["fanout"], result["bare"]
+    line: dict[str, Any] = {"name": "fanout", **fanout, "bare": bare}
+    line["ratio_vs_bare"] = round(fanout["updates_per_s"] / max(1, bare["updates_per_s"]), 3)
+    line.update(
+        {
+            "clients": args.clients,
+            "instruments": args.instruments,
+            "subscriptions_per_client": args.subscriptions,
+            "trades_per_s": args.rate,
+            "flush_ms": args.flush_ms,
+            "server": "uvicorn + httptools + uvloop, websockets-sansio, one process on one CPU",
+            "loadavg_1m": round(os.getloadavg()[0], 2),
+            "targets": TARGETS,
+        }
+    )
+    line["meets_targets"] = (
+        fanout["updates_per_s"] >= TARGETS["updates_per_s"]
+        and fanout.get("latency_p99_ms", 1e9) <= TARGETS["latency_p99_ms"]
+        and fanout["server_rss_mib"] <= TARGETS["server_rss_mib"]
+    )
+    print(json.dumps(line), flush=True)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+if __name__ == "__main__":
+    main()
