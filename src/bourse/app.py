@@ -23,6 +23,7 @@ from bourse.api import (
     order_routes,
     portfolio_routes,
     system_routes,
+    web_routes,
 )
 from bourse.api.application import OperationSource, create_api
 from bourse.api.auth import Authenticator
@@ -49,6 +50,7 @@ ROUTE_SOURCES: list[OperationSource] = [
     api_key_routes.operations,
     docs_routes.operations,
     # route modules register here (one line each)
+    web_routes.operations,  # last: the web terminal's catch-all (never matches /api/...)
 ]
 
 Hook = Callable[["Platform"], None]

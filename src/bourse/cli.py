@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bourse import cli_platform as platform_commands
+from bourse.cli_openapi import add_openapi
 from bourse.journal.framing import JournalCorruptError
 from bourse.journal.recovery import TRADING_CORE, replay_from_scratch, verify_replay
 
@@ -105,7 +106,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 # --- the command -------------------------------------------------------------------------------
 
-_SUBCOMMANDS = (_add_replay, *platform_commands.SUBCOMMANDS)
+_SUBCOMMANDS = (_add_replay, *platform_commands.SUBCOMMANDS, add_openapi)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -79,6 +79,8 @@ class Settings:
     tokens: TokenSettings = field(default_factory=TokenSettings)
     password_hashing: PasswordHashSettings = field(default_factory=PasswordHashSettings)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    web_dir: Path | None = None
+    """Built web terminal (``BOURSE_WEB_DIR``); None: ``web/dist`` of the checkout."""
 
     @property
     def is_development(self) -> bool:
@@ -113,6 +115,7 @@ class Settings:
             database_url=env.text("BOURSE_DATABASE_URL", default_url),
             encryption_key=env.secret("BOURSE_ENCRYPTION_KEY", DEVELOPMENT_ENCRYPTION_KEY),
             totp_issuer=env.text("BOURSE_TOTP_ISSUER", "Bourse"),
+            web_dir=Path(web_dir) if (web_dir := env.text("BOURSE_WEB_DIR", "")) else None,
             tokens=tokens,
             password_hashing=PasswordHashSettings(
                 memory_cost_kib=env.integer("BOURSE_ARGON2_MEMORY_KIB", ARGON2_MIN_MEMORY_KIB),
