@@ -19,6 +19,7 @@ from bourse.api import (
     api_key_routes,
     docs_routes,
     identity_routes,
+    margin_routes,
     market_routes,
     order_routes,
     portfolio_routes,
@@ -49,6 +50,7 @@ ROUTE_SOURCES: list[OperationSource] = [
     identity_routes.operations,
     api_key_routes.operations,
     docs_routes.operations,
+    margin_routes.operations,
     # route modules register here (one line each)
     web_routes.operations,  # last: the web terminal's catch-all (never matches /api/...)
 ]

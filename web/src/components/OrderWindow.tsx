@@ -96,8 +96,9 @@ function OrderForm({ ticket, instrument }: { ticket: OrderTicket; instrument: In
     }
     let cancelled = false;
     const timer = setTimeout(() => {
-      const order = { ...(JSON.parse(bodyKey) as object), variety: "regular" };
-      rawPost<MarginAnswer[]>("/api/v1/margins/orders", [order])
+      // Kite's margin request has no validity fields.
+      const { validity: _validity, validity_ttl: _ttl, ...order } = JSON.parse(bodyKey) as Record<string, unknown>;
+      rawPost<MarginAnswer[]>("/api/v1/margins/orders", [{ ...order, variety: "regular" }])
         .then((answer) => {
           if (cancelled) return;
           setMargin(answer[0] ?? null);

@@ -76,6 +76,7 @@ type StatusListener = (status: Status) => void;
 type TradableListener = (token: number, tradable: boolean) => void;
 
 const MODE_RANK: Record<Mode, number> = { ltp: 0, quote: 1, full: 2 };
+const SOCKET_OPEN = 1; // WebSocket.OPEN (not a global in every runtime the tests use)
 
 export class Ticker {
   private socket: WebSocket | null = null;
@@ -181,7 +182,7 @@ export class Ticker {
   }
 
   private send(message: unknown): void {
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket && this.socket.readyState === SOCKET_OPEN) this.socket.send(JSON.stringify(message));
   }
 
   onTick(token: number, listener: TickListener): () => void {
