@@ -1,7 +1,7 @@
 // The terminal: auth gate, the stream, the layout (header, market watch, screens), the order
 // window, depth, toasts for fills/rejections/market status and the connection status.
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
-import { Suspense, lazy, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { Suspense, lazy, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { api, refreshSession, unwrap } from "./api/client";
 import { onTokens, setTokens, tokens } from "./api/session";
 import type { Order } from "./api/types";
@@ -168,7 +168,10 @@ function StreamEffects() {
   const queryClient = useQueryClient();
   const ui = useUi();
   const instruments = useInstrumentMap();
+  const symbols = useRef(instruments);
+  symbols.current = instruments;
   const { toast } = ui;
+  // Stable across renders: a re-render must not drop a pending refresh or the dedupe memory.
   useEffect(() => {
     const seen = new Map<string, string>();
     let pending: ReturnType<typeof setTimeout> | null = null;
@@ -192,16 +195,13 @@ function StreamEffects() {
       refresh();
     });
     const offTradable = ticker.onTradable((token, tradable) => {
-      const symbol = instruments.get(token)?.tradingsymbol ?? String(token);
+      const symbol = symbols.current.get(token)?.tradingsymbol ?? String(token);
       toast(tradable ? "info" : "error", tradable ? `${symbol} resumed` : `${symbol} halted`, tradable ? "Trading resumed" : "Trading is halted");
     });
     let wasOpen = ticker.getStatus() === "open";
     const offStatus = ticker.onStatus((status) => {
       if (status === "open" && !wasOpen) refresh();
       if (status === "reconnecting" && wasOpen) toast("error", "Connection lost", "Reconnecting to the market data stream…");
-      if (status === "open" && wasOpen === false && ticker.getStatus() === "open") {
-        // first connection or a reconnection: nothing else to do, subscriptions are re-sent
-      }
       wasOpen = status === "open";
     });
     return () => {
@@ -210,7 +210,7 @@ function StreamEffects() {
       offStatus();
       if (pending) clearTimeout(pending);
     };
-  }, [ticker, queryClient, toast, instruments]);
+  }, [ticker, queryClient, toast]);
   return null;
 }
 

@@ -1,7 +1,8 @@
 // Shared hooks: the ticker, live ticks, the router, and the API queries.
-import { useQuery } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, useSyncExternalStore } from "react";
-import { api, unwrap } from "./api/client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { ApiError, api, rawGet, unwrap } from "./api/client";
+import { search } from "./lib/search";
 import type { Instrument } from "./api/types";
 import type { Mode, Status, Tick, Ticker } from "./lib/ticker";
 
@@ -84,9 +85,7 @@ export function useInstruments() {
 
 export function useInstrumentMap(): Map<number, Instrument> {
   const { data } = useInstruments();
-  const map = new Map<number, Instrument>();
-  for (const instrument of data ?? []) map.set(instrument.instrument_token, instrument);
-  return map;
+  return useMemo(() => new Map((data ?? []).map((i) => [i.instrument_token, i])), [data]);
 }
 
 export function useFunds() {
@@ -107,4 +106,37 @@ export function usePositions() {
 
 export function useHoldings() {
   return useQuery({ queryKey: keys.holdings, queryFn: () => unwrap(api.GET("/api/v1/portfolio/holdings")) });
+}
+
+// --- search: the server's search (market data) when it has one, else the list, filtered here --
+
+let serverSearch: boolean | null = null; // unknown until the first answer
+
+export function useSearch(query: string, instruments: Instrument[]): Instrument[] {
+  const local = useMemo(() => (query.trim() ? search(query, instruments) : []), [query, instruments]);
+  const [debounced, setDebounced] = useState(query);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(query), 150);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const q = debounced.trim();
+  const remote = useQuery({
+    queryKey: ["search", q],
+    enabled: q.length > 0 && serverSearch !== false,
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+    retry: false,
+    queryFn: async () => {
+      try {
+        const found = await rawGet<Instrument[]>(`/api/v1/instruments/search?q=${encodeURIComponent(q)}&limit=12`);
+        serverSearch = true;
+        return found;
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 405)) serverSearch = false;
+        throw error;
+      }
+    },
+  });
+  if (!query.trim()) return [];
+  return serverSearch && remote.data ? remote.data : local;
 }

@@ -16,7 +16,7 @@ import { useEffect, useRef, useState } from "react";
 import { ApiError, rawGet } from "../api/client";
 import { navigate, useInstrumentMap, useSubscription, useTicker } from "../hooks";
 import { INTERVAL_SECONDS, INTERVALS, foldTick, parseCandles, type Bar, type Interval, type WireCandle } from "../lib/candles";
-import { formatRupees } from "../lib/money";
+import { formatRupees, toPaise } from "../lib/money";
 import { useUi } from "../ui";
 
 const IST = 19_800; // the chart's time axis shows IST
@@ -110,18 +110,19 @@ export default function ChartScreen({ token }: { token: number }) {
     };
   }, []);
 
-  function draw(bar: Bar, replace: boolean) {
+  function draw(bar: Bar) {
     const time = (bar.time + IST) as UTCTimestamp;
-    const candle = { time, open: rupees(bar.open), high: rupees(bar.high), low: rupees(bar.low), close: rupees(bar.close) };
-    const vol = { time, value: bar.volume, color: bar.close >= bar.open ? css("--up-soft") : css("--down-soft") };
-    if (replace) {
-      candles.current?.update(candle);
-      volume.current?.update(vol);
-    }
+    candles.current?.update({ time, open: rupees(bar.open), high: rupees(bar.high), low: rupees(bar.low), close: rupees(bar.close) });
+    volume.current?.update({ time, value: bar.volume, color: bar.close >= bar.open ? css("--up-soft") : css("--down-soft") });
   }
 
   useEffect(() => {
-    const bars = history.data ?? [];
+    const bars = [...(history.data ?? [])];
+    if (bars.length === 0 && !history.isPending) {
+      // No history: start from the last price, so the scale and crosshair work at once.
+      const last = ticker.tick(token)?.lastPrice ?? (instrument ? toPaise(instrument.last_price) : null);
+      if (last) bars.push(foldTick(undefined, Math.floor(Date.now() / 1000), last, 0, interval));
+    }
     lastBar.current = bars[bars.length - 1];
     candles.current?.setData(
       bars.map((b) => ({ time: (b.time + IST) as UTCTimestamp, open: rupees(b.open), high: rupees(b.high), low: rupees(b.low), close: rupees(b.close) })),
@@ -130,7 +131,7 @@ export default function ChartScreen({ token }: { token: number }) {
       bars.map((b) => ({ time: (b.time + IST) as UTCTimestamp, value: b.volume, color: b.close >= b.open ? css("--up-soft") : css("--down-soft") })),
     );
     chart.current?.timeScale().scrollToRealTime();
-  }, [history.data]);
+  }, [history.data, history.isPending, ticker, token, instrument, interval]);
 
   // Live: each tick's last price and volume increase go into the current bar.
   useEffect(() => {
@@ -143,11 +144,14 @@ export default function ChartScreen({ token }: { token: number }) {
       const bar = foldTick(lastBar.current, Math.floor(Date.now() / 1000), tick.lastPrice, traded, interval);
       if (lastBar.current && bar.time < lastBar.current.time) return;
       lastBar.current = bar;
-      draw(bar, true);
+      draw(bar);
     });
   }, [ticker, token, interval]);
 
-  const missing = history.error instanceof ApiError && history.error.status === 404;
+  // A 404 other than the candles route's own "instrument <token> not found": no such route here
+  // yet (today the path even matches /instruments/{exchange}/{tradingsymbol}).
+  const missing =
+    history.error instanceof ApiError && history.error.status === 404 && history.error.message !== `instrument ${token} not found`;
   const shown = legend ?? lastBar.current ?? null;
   return (
     <div className="screen chart-screen">
@@ -178,7 +182,7 @@ export default function ChartScreen({ token }: { token: number }) {
         <p className="notice" data-testid="chart-empty">
           {missing
             ? "Historical candles are not available on this server yet; the chart draws live trades from now on."
-            : `Could not load candles: ${(history.error as Error).message}`}
+            : `No history: ${(history.error as Error).message}. The chart draws live trades from now on.`}
         </p>
       )}
       <div className="chart-host" ref={host} />

@@ -2,9 +2,8 @@
 // flashes, hover actions (buy, sell, chart, depth, remove) and the B/S keys.
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { Instrument } from "../api/types";
-import { navigate, useInstruments, useSubscription, useTick } from "../hooks";
+import { navigate, useInstruments, useSearch, useSubscription, useTick } from "../hooks";
 import { changeBasisPoints, formatBasisPoints, formatRupees, toPaise } from "../lib/money";
-import { search } from "../lib/search";
 import {
   addList,
   addToken,
@@ -107,7 +106,7 @@ export function Watchlist() {
   const list = state?.lists[state.active];
   const rows = (list?.tokens ?? []).map((t) => byToken.get(t)).filter((i): i is Instrument => !!i);
   useSubscription(rows.map((r) => r.instrument_token));
-  const results = useMemo(() => (query ? search(query, instruments ?? []) : []), [query, instruments]);
+  const results = useSearch(query, instruments ?? []);
 
   const { openTicket, showDepth } = ui;
   const handlers = useMemo(
