@@ -16,6 +16,7 @@ import { AuthScreen } from "./screens/Auth";
 import { FundsScreen } from "./screens/Funds";
 import { OrdersScreen, TradesScreen } from "./screens/Orders";
 import { HoldingsScreen, PositionsScreen } from "./screens/Portfolio";
+import { ReportsScreen } from "./screens/Reports";
 import { Watchlist } from "./screens/Watchlist";
 import { UiProvider, useUi } from "./ui";
 
@@ -45,6 +46,7 @@ const NAV: [string, string][] = [
   ["/positions", "Positions"],
   ["/holdings", "Holdings"],
   ["/funds", "Funds"],
+  ["/reports", "Reports"],
   ["/account", "Account"],
 ];
 
@@ -155,6 +157,8 @@ function Screen() {
       return <HoldingsScreen />;
     case "/funds":
       return <FundsScreen />;
+    case "/reports":
+      return <ReportsScreen />;
     case "/account":
       return <AccountScreen />;
     default:

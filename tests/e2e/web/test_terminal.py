@@ -16,9 +16,19 @@ def open_ticket(page: Page, symbol: str, key: str) -> None:
 
 
 def add_funds(page: Page, rupees: str) -> None:
+    """Through the payment gateway's sandbox checkout when the platform has one (the ledger
+    issue), else the development deposit, which credits at once."""
     page.get_by_role("link", name="Funds").click()
     page.fill("input[name=amount]", rupees)
     page.get_by_role("button", name="Add funds").click()
+    checkout = page.get_by_test_id("checkout-link")
+    expect(checkout.or_(page.locator(".toast", has_text="Funds added"))).to_be_visible()
+    if checkout.is_visible():
+        with page.context.expect_page() as opened:
+            checkout.click()
+        gateway = opened.value
+        gateway.get_by_role("button", name="Pay").click()
+        gateway.close()
 
 
 def test_sign_up_enable_totp_then_log_in_with_a_code_succeeds(page: Page, shots: Shots) -> None:

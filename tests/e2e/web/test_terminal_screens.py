@@ -152,6 +152,16 @@ def test_watchlists_are_named_searched_and_kept_across_reloads(demo: Page, shots
     expect(demo.locator(".watch-row")).to_have_count(10)
 
 
+def test_reports_screen_shows_the_ledger_reports_or_says_they_are_coming(
+    demo: Page, shots: Shots
+) -> None:
+    demo.get_by_role("link", name="Reports").click()
+
+    reports = demo.get_by_role("region", name="Reports")
+    expect(reports.locator(".notice").or_(reports.locator("table, .empty"))).to_be_visible()
+    shots("reports")
+
+
 def test_account_lists_sessions_and_creates_an_api_key(demo: Page, shots: Shots) -> None:
     demo.get_by_role("link", name="Account").click()
     expect(demo.get_by_role("region", name="Sessions")).to_contain_text("this session")

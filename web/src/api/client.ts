@@ -129,3 +129,25 @@ export async function rawPost<T>(path: string, payload: unknown): Promise<T> {
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
+
+/** A route that another part of the platform may not serve yet: its data, or null on 404/405. */
+export async function optionalGet<T>(path: string): Promise<T | null> {
+  try {
+    return await rawGet<T>(path);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
+    throw error;
+  }
+}
+
+/** GET with the session's token and hand the body to the browser as a file download. */
+export async function download(path: string, filename: string): Promise<void> {
+  const response = await authFetch(new Request(path));
+  if (!response.ok) throw await errorFrom(response);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
