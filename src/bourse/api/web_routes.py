@@ -103,21 +103,22 @@ class WebApp:
 def web_operations(directory: Path) -> list[Operation]:
     register_url_convertor("webpath", WebPathConvertor())
     app = WebApp(directory)
-    common = {
-        "tag": "web",
-        "authenticated": False,
-        "errors": (),
-        "include_in_schema": False,
-    }
-    return [
-        Operation("GET", "/", app.serve, summary="The web trading terminal", **common),  # type: ignore[arg-type]
-        Operation(
+
+    def page(path: str, summary: str) -> Operation:
+        return Operation(
             "GET",
-            "/{path:webpath}",
+            path,
             app.serve,
-            summary="The terminal's files, and its own routes (SPA fallback)",
-            **common,  # type: ignore[arg-type]
-        ),
+            summary=summary,
+            tag="web",
+            authenticated=False,
+            errors=(),
+            include_in_schema=False,
+        )
+
+    return [
+        page("/", "The web trading terminal"),
+        page("/{path:webpath}", "The terminal's files, and its own routes (SPA fallback)"),
     ]
 
 
