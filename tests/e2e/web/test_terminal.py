@@ -38,6 +38,7 @@ def test_sign_up_enable_totp_then_log_in_with_a_code_succeeds(page: Page, shots:
 
     page.get_by_role("link", name="Account").click()
     page.get_by_role("button", name="Enable TOTP").click()
+    expect(page.get_by_test_id("totp-qr")).to_be_visible()
     secret = page.get_by_test_id("totp-secret").inner_text()
     page.fill("input[name=totp-code]", totp_code(secret))
     shots("enrolling")

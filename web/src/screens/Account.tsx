@@ -1,6 +1,6 @@
 // Account settings: TOTP two-factor enrolment, live sessions, API keys (Kite Connect).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { api, unwrap } from "../api/client";
 import type { NewApiKey, TotpEnrolment } from "../api/types";
 import { useUi } from "../ui";
@@ -15,6 +15,23 @@ function TwoFactor() {
   const [code, setCode] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [enabled, setEnabled] = useState(false);
+  const [qr, setQr] = useState<string | null>(null);
+  const uri = enrolment?.provisioning_uri;
+  useEffect(() => {
+    setQr(null);
+    if (!uri) return;
+    let current = true;
+    // Loaded on demand: the QR encoder stays out of the initial bundle.
+    void import("qrcode-generator").then(({ default: qrcode }) => {
+      const code = qrcode(0, "M");
+      code.addData(uri);
+      code.make();
+      if (current) setQr(code.createDataURL(4, 2));
+    });
+    return () => {
+      current = false;
+    };
+  }, [uri]);
 
   async function start() {
     setError(null);
@@ -49,7 +66,8 @@ function TwoFactor() {
       )}
       {enrolment && (
         <form className="totp" onSubmit={confirm}>
-          <p>Add this key to your authenticator app, then enter the code it shows.</p>
+          <p>Scan the code with your authenticator app (or type the secret), then enter the code it shows.</p>
+          {qr && <img className="qr" src={qr} alt="TOTP QR code" data-testid="totp-qr" />}
           <p>
             Secret: <code data-testid="totp-secret">{enrolment.secret}</code>
           </p>
