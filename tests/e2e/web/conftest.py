@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from bourse.identity import totp
 from tests.e2e.test_bourse_run import bourse_run
@@ -34,6 +41,8 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct horse battery staple"
 TIMEOUT_MS = 15_000
+# Generous waits for assertions too (Playwright's default is 5 s): CI shares two cores.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running in the main
