@@ -203,9 +203,17 @@ function StreamEffects() {
       toast(tradable ? "info" : "error", tradable ? `${symbol} resumed` : `${symbol} halted`, tradable ? "Trading resumed" : "Trading is halted");
     });
     let wasOpen = ticker.getStatus() === "open";
+    let lost = false;
     const offStatus = ticker.onStatus((status) => {
-      if (status === "open" && !wasOpen) refresh();
-      if (status === "reconnecting" && wasOpen) toast("error", "Connection lost", "Reconnecting to the market data stream…");
+      if (status === "open" && !wasOpen) {
+        refresh(); // updates missed while away
+        if (lost) toast("success", "Reconnected", "Live prices and order updates resumed");
+        lost = false;
+      }
+      if (status === "reconnecting" && wasOpen) {
+        lost = true;
+        toast("error", "Connection lost", "Reconnecting to the market data stream…");
+      }
       wasOpen = status === "open";
     });
     return () => {

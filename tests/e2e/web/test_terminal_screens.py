@@ -184,6 +184,7 @@ def test_stream_reconnects_and_resubscribes(demo: Page, shots: Shots) -> None:
     expect(demo.locator(".toast.error", has_text="Connection lost")).to_be_visible()
     shots("reconnecting")
     expect(connection).to_have_attribute("data-status", "open")
+    expect(demo.locator(".toast.success", has_text="Reconnected")).to_be_visible()
     resent = demo.evaluate(f"window.__sent.slice({subscribed_before})")
     assert any('"a":"mode"' in message and '"quote"' in message for message in resent), resent
     assert demo.evaluate("window.__sockets.length") == 2
