@@ -13,8 +13,15 @@ INTERPRETED := bourse/core/__init__.py bourse/core/snapshot.py bourse/core/confi
 NATIVE_MODULES := $(filter-out $(INTERPRETED),$(patsubst src/%,%,$(wildcard src/bourse/core/*.py))) \
 	bourse/domain/charges.py bourse/domain/money.py
 NATIVE_STAMP := build/native.stamp
+# The web terminal (web/): see the targets at the end.
+WEB_NODE_STAMP := web/node_modules/.installed
+WEB_SCHEMA := web/src/api/schema.d.ts
+WEB_STAMP := web/dist/.built
+WEB_SOURCES := $(filter-out $(WEB_SCHEMA),$(shell find web/src web/scripts -type f 2>/dev/null)) web/index.html \
+	web/vite.config.ts web/tsconfig.json web/package.json web/package-lock.json
 
 .PHONY: install native clean-native test lint typecheck importlint pytest bench run clean
+.PHONY: web weblint webunit chromium
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,10 +54,10 @@ typecheck: $(STAMP)
 importlint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-pytest: $(STAMP) $(NATIVE_STAMP)
+pytest: $(STAMP) $(NATIVE_STAMP) $(WEB_STAMP) chromium
 	$(VENV)/bin/pytest
 
-test: lint typecheck importlint pytest
+test: lint typecheck importlint weblint webunit pytest
 
 bench: $(STAMP) $(NATIVE_STAMP)
 	$(PY) bench/core.py
@@ -59,8 +66,41 @@ bench: $(STAMP) $(NATIVE_STAMP)
 	$(PY) bench/search.py
 	$(PY) bench/fanout.py
 
-run: $(STAMP) $(NATIVE_STAMP)
+run: $(STAMP) $(NATIVE_STAMP) $(WEB_STAMP)
 	BOURSE_MODE=$${BOURSE_MODE:-development} $(VENV)/bin/bourse run
 
 clean: clean-native
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf web/node_modules web/dist web/openapi.json web/src/api/schema.d.ts
+
+# --- the web terminal (web/): npm ci from the lockfile, a typed client generated from the
+# OpenAPI document (`bourse openapi`, no server), a Vite build into web/dist (served at /).
+
+$(WEB_NODE_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $(WEB_NODE_STAMP)
+
+# Rewritten only when the document changes, so the steps after it rerun only then.
+web/openapi.json: $(STAMP) $(shell find src/bourse -name '*.py')
+	$(VENV)/bin/bourse openapi -o web/openapi.json
+
+$(WEB_SCHEMA): web/openapi.json $(WEB_NODE_STAMP)
+	cd web && npm run --silent gen:api
+
+$(WEB_STAMP): $(WEB_NODE_STAMP) $(WEB_SCHEMA) $(WEB_SOURCES)
+	cd web && npm run --silent build
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+weblint: $(WEB_NODE_STAMP) $(WEB_SCHEMA)
+	cd web && npm run --silent lint && npm run --silent typecheck
+
+webunit: $(WEB_NODE_STAMP) $(WEB_SCHEMA)
+	cd web && npm run --silent test
+
+# The browser tests drive Debian's Chromium (Playwright's own download cannot be fetched).
+chromium:
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "make: /usr/bin/chromium is missing: apt-get install chromium (as root)"; exit 1; fi; }

@@ -20,12 +20,14 @@ from bourse.api import (
     docs_routes,
     funds_routes,
     identity_routes,
+    margin_routes,
     market_routes,
     marketdata_routes,
     order_routes,
     portfolio_routes,
     statement_routes,
     system_routes,
+    web_routes,
 )
 from bourse.api.application import OperationSource, create_api
 from bourse.api.auth import Authenticator
@@ -59,7 +61,9 @@ ROUTE_SOURCES: list[OperationSource] = [
     docs_routes.operations,
     funds_routes.operations,
     statement_routes.operations,
+    margin_routes.operations,
     # route modules register here (one line each)
+    web_routes.operations,  # last: the web terminal's catch-all (never matches /api/...)
 ]
 
 Hook = Callable[["Platform"], None]

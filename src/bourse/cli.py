@@ -17,6 +17,7 @@ from pathlib import Path
 from bourse import cli_ledger as ledger_commands
 from bourse import cli_platform as platform_commands
 from bourse import cli_sim
+from bourse.cli_openapi import add_openapi
 from bourse.journal.framing import JournalCorruptError
 from bourse.journal.recovery import TRADING_CORE, replay_from_scratch, verify_replay
 
@@ -112,6 +113,7 @@ _SUBCOMMANDS = (
     *platform_commands.SUBCOMMANDS,
     *ledger_commands.SUBCOMMANDS,
     cli_sim.add_sim,
+    add_openapi,
 )
 
 

@@ -117,6 +117,8 @@ class Settings:
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     simulator: SimulatorSettings = field(default_factory=SimulatorSettings)
     stream: StreamSettings = field(default_factory=StreamSettings)
+    web_dir: Path | None = None
+    """Built web terminal (``BOURSE_WEB_DIR``); None: ``web/dist`` of the checkout."""
 
     @property
     def is_development(self) -> bool:
@@ -161,6 +163,7 @@ class Settings:
             ),
             mis_square_off_at=env.text("BOURSE_MIS_SQUARE_OFF_AT", ""),
             settlement_at=env.text("BOURSE_SETTLEMENT_AT", ""),
+            web_dir=Path(web_dir) if (web_dir := env.text("BOURSE_WEB_DIR", "")) else None,
             tokens=tokens,
             password_hashing=PasswordHashSettings(
                 memory_cost_kib=env.integer("BOURSE_ARGON2_MEMORY_KIB", ARGON2_MIN_MEMORY_KIB),

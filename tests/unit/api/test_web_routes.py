@@ -1,0 +1,102 @@
+"""The web terminal's static files: cache headers, SPA fallback, no escape from the build."""
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from bourse.api.application import path_routes
+from bourse.api.web_routes import IMMUTABLE, REVALIDATE, SHORT, web_operations
+
+INDEX = "<!doctype html><title>Bourse</title><div id=root></div>"
+
+
+def build(directory: Path) -> None:
+    (directory / "assets").mkdir(parents=True)
+    (directory / "index.html").write_text(INDEX)
+    (directory / "assets" / "index-abc123.js").write_text("console.log(1)")
+    (directory / "favicon.svg").write_text("<svg/>")
+
+
+class Web:
+    """GETs against the web routes alone, in process."""
+
+    def __init__(self, directory: Path) -> None:
+        self.app = Starlette(routes=path_routes(web_operations(directory)))
+
+    def get(self, path: str) -> httpx.Response:
+        async def fetch() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
+                response = await client.get(path)
+                await response.aread()
+                return response
+
+        return asyncio.run(fetch())
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Web:
+    build(tmp_path / "dist")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    return Web(tmp_path / "dist")
+
+
+def test_root_serves_the_index_revalidated_every_load(web: Web) -> None:
+    response = web.get("/")
+
+    assert response.status_code == 200
+    assert response.text == INDEX
+    assert response.headers["cache-control"] == REVALIDATE
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_app_route_falls_back_to_the_index(web: Web) -> None:
+    response = web.get("/orders/17")
+
+    assert response.status_code == 200
+    assert response.text == INDEX
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_hashed_asset_is_cached_immutable(web: Web) -> None:
+    response = web.get("/assets/index-abc123.js")
+
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == IMMUTABLE
+    assert "javascript" in response.headers["content-type"]
+
+
+def test_other_build_file_gets_a_short_cache(web: Web) -> None:
+    response = web.get("/favicon.svg")
+
+    assert response.headers["cache-control"] == SHORT
+
+
+def test_missing_asset_is_a_404_not_the_page(web: Web) -> None:
+    response = web.get("/assets/index-old.js")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/..%2fsecret.txt", "/assets/..%2f..%2fsecret.txt", "/%2e%2e/secret.txt"]
+)
+def test_path_outside_the_build_is_never_served(web: Web, path: str) -> None:
+    response = web.get(path)
+
+    assert "not for the web" not in response.text
+
+
+def test_api_paths_are_left_to_the_api(web: Web) -> None:
+    assert web.get("/api/v1/anything").status_code == 404
+    assert web.get("/api").status_code == 404
+
+
+def test_missing_build_answers_a_page_that_says_how_to_build(tmp_path: Path) -> None:
+    response = Web(tmp_path / "nothing").get("/positions")
+
+    assert response.status_code == 503
+    assert "make web" in response.text
