@@ -59,12 +59,13 @@ pytest: $(STAMP) $(NATIVE_STAMP) $(WEB_STAMP) chromium
 
 test: lint typecheck importlint weblint webunit pytest
 
-bench: $(STAMP) $(NATIVE_STAMP)
+bench: $(STAMP) $(NATIVE_STAMP) $(WEB_STAMP) chromium
 	$(PY) bench/core.py
 	$(PY) bench/http_orders.py
 	$(PY) bench/sim_load.py
 	$(PY) bench/search.py
 	$(PY) bench/fanout.py
+	$(PY) bench/web_watch.py
 
 run: $(STAMP) $(NATIVE_STAMP) $(WEB_STAMP)
 	BOURSE_MODE=$${BOURSE_MODE:-development} $(VENV)/bin/bourse run

