@@ -32,6 +32,7 @@ from bourse.api import (
 from bourse.api.application import OperationSource, create_api
 from bourse.api.auth import Authenticator
 from bourse.api.gateway import Gateway
+from bourse.app_projections import start_projections
 from bourse.app_trading import TradingSide
 from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
@@ -39,7 +40,8 @@ from bourse.funds.service import FundsService
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
-from bourse.ledger.service import LedgerReader, start_ledger
+from bourse.ledger.service import LedgerReader
+from bourse.marketdata.candle_projection import CandleReader
 from bourse.marketdata.indices import IndexDefinition
 from bourse.readmodel.feed import ReadModels
 from bourse.schedule import DailyScheduler, end_of_day_jobs
@@ -112,11 +114,11 @@ def create_platform(
         upgrade_engine(engine)
         identity = build_identity_service(settings, engine)
         trading_side = TradingSide(models=ReadModels(index_definitions))
-        trading = trading_side.open_journal(settings.data_dir / "journal", core_config, engine)
+        trading = trading_side.open_journal(settings.data_dir / "journal", core_config)
     except BaseException:
         engine.dispose()
         raise
-    ledger = start_ledger(engine, settings.data_dir / "journal", trading)
+    projections = start_projections(engine, settings.data_dir / "journal", trading)
     limits = settings.rate_limits
     gateway = Gateway(
         settings=settings,
@@ -130,10 +132,11 @@ def create_platform(
             capacity=limits.ip_burst, refill_per_second=limits.ip_requests_per_second
         ),
     )
-    gateway.services[statement_routes.STATEMENTS_SERVICE] = LedgerReader(engine, ledger)
+    gateway.services[statement_routes.STATEMENTS_SERVICE] = LedgerReader(engine, projections)
+    gateway.services[marketdata_routes.CANDLE_SERVICE] = CandleReader(engine, projections)
     if settings.payments_enabled:
         gateway.services[funds_routes.FUNDS_SERVICE] = FundsService(
-            engine, trading, ledger, settings.payment_webhook_secret
+            engine, trading, projections, settings.payment_webhook_secret
         )
     platform = Platform(
         settings=settings,
@@ -146,11 +149,9 @@ def create_platform(
     daily = DailyScheduler(
         trading, end_of_day_jobs(settings.mis_square_off_at, settings.settlement_at)
     )
-    # Closed in reverse: the scheduler, the core, then the ledger drains what it published,
-    # then SQL.
-    platform.on_close.extend(
-        [engine.dispose, ledger.close, trading_side.close_projections, trading.close, daily.close]
-    )
+    # Closed in reverse: the scheduler, the core, then the projections drain what it
+    # published, then SQL.
+    platform.on_close.extend([engine.dispose, projections.close, trading.close, daily.close])
     tune_gc_for_core()
 
     @asynccontextmanager
