@@ -17,26 +17,24 @@ with the instrument tokens) every benchmark connection uses, then serves with uv
 """
 
 import asyncio
-import dataclasses
 import json
-import os
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from bench_platform import bench_settings, pin_to_cpu, serve
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
 from bourse.domain.enums import OrderType, Product, Side
 from bourse.domain.instrument import Instrument, Segment, make_instrument_token
-from bourse.settings import RateLimitSettings, Settings, StreamSettings
+from bourse.settings import StreamSettings
 
 MAKER = 1_000_000_000_001
 TAKER = 1_000_000_000_002
@@ -165,20 +163,12 @@ def main() -> None:
     port, out, count = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
     flush_ms = int(sys.argv[5]) if len(sys.argv) > 5 else 50
-    if cpu is not None and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {cpu})
+    pin_to_cpu(cpu)
     listed = instruments(count)
     with tempfile.TemporaryDirectory(prefix="bourse-bench-fanout-") as directory:
-        generous = RateLimitSettings(
-            user_requests_per_second=1e9, user_burst=10**9,
-            ip_requests_per_second=1e9, ip_burst=10**9,
-        )  # fmt: skip
-        settings = dataclasses.replace(
-            Settings.from_env({"BOURSE_MODE": "development"}),
-            data_dir=Path(directory),
-            database_url=f"sqlite:///{directory}/bourse.db",
-            port=port,
-            rate_limits=generous,
+        settings = bench_settings(
+            directory,
+            port,
             stream=StreamSettings(flush_interval_ms=flush_ms, max_tick_backlog_flushes=10**6),
         )
         platform = create_platform(settings, hooks=[lambda p: seed(p, listed, out)])
@@ -189,18 +179,7 @@ def main() -> None:
             Route("/bench/stats", bench.stats, methods=["GET"]),
             WebSocketRoute("/bench/bare", bench.bare_socket),
         ]
-        uvicorn.run(
-            platform.app,
-            host="127.0.0.1",
-            port=port,
-            loop="uvloop",
-            http="httptools",
-            log_level="warning",
-            lifespan="on",
-            proxy_headers=False,
-            ws_per_message_deflate=False,
-            backlog=4096,
-        )
+        serve(platform.app, port, backlog=4096)
 
 
 if __name__ == "__main__":

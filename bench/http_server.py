@@ -7,24 +7,20 @@ file named on the command line, then serves with uvicorn (httptools, uvloop). It
 ``GET /bench/bare``: the same framework and envelope with no work behind it, the baseline.
 """
 
-import dataclasses
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
 
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bench_platform import bench_settings, pin_to_cpu, serve
 from bourse.api.envelope import success
 from bourse.app import Platform, create_platform
-from bourse.cli_platform import UVICORN_OPTIONS
 from bourse.domain import commands as cmd
 from bourse.domain.enums import OrderType, Product, Side
-from bourse.settings import RateLimitSettings, Settings
 from bourse.sim.instruments import starter_instruments
 
 MAKER = 1_000_000_000_002
@@ -73,23 +69,12 @@ async def bare(request: Request) -> Response:
 def main() -> None:
     port, users, tokens_path = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
-    if cpu is not None and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {cpu})
+    pin_to_cpu(cpu)
     with tempfile.TemporaryDirectory(prefix="bourse-bench-http-") as directory:
-        generous = RateLimitSettings(
-            user_requests_per_second=1e9, user_burst=10**9,
-            ip_requests_per_second=1e9, ip_burst=10**9,
-        )  # fmt: skip
-        settings = dataclasses.replace(
-            Settings.from_env({"BOURSE_MODE": "development"}),
-            data_dir=Path(directory),
-            database_url=f"sqlite:///{directory}/bourse.db",
-            port=port,
-            rate_limits=generous,
-        )
+        settings = bench_settings(directory, port)
         platform = create_platform(settings, hooks=[lambda p: seed(p, users, tokens_path)])
-        platform.app.router.routes.append(Route("/bench/bare", bare, methods=["GET"]))
-        uvicorn.run(platform.app, host="127.0.0.1", port=port, **UVICORN_OPTIONS)
+        platform.app.router.routes.insert(0, Route("/bench/bare", bare, methods=["GET"]))
+        serve(platform.app, port)
 
 
 if __name__ == "__main__":

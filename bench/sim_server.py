@@ -7,21 +7,19 @@ the human's access token as JSON to the file named on the command line and serve
 ``GET /bench/sim`` answers the simulator's counters (commands sent, orders placed, monotonic time).
 """
 
-import dataclasses
 import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bench_platform import bench_settings, serve
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
-from bourse.settings import RateLimitSettings, Settings
 from bourse.sim.config import SimConfig
 from bourse.sim.live import LiveSimulator
 from bourse.sim.master import nse_equities
@@ -74,29 +72,10 @@ def main() -> None:
         tokens_path.write_text(json.dumps({"token": token.access_token}))
 
     with tempfile.TemporaryDirectory(prefix="bourse-bench-sim-") as directory:
-        generous = RateLimitSettings(
-            user_requests_per_second=1e9, user_burst=10**9,
-            ip_requests_per_second=1e9, ip_burst=10**9,
-        )  # fmt: skip
-        settings = dataclasses.replace(
-            Settings.from_env({"BOURSE_MODE": "development"}),
-            data_dir=Path(directory),
-            database_url=f"sqlite:///{directory}/bourse.db",
-            port=port,
-            rate_limits=generous,
-        )
+        settings = bench_settings(directory, port)
         platform = create_platform(settings, hooks=[seed])
-        platform.app.router.routes.append(Route("/bench/sim", counters.answer, methods=["GET"]))
-        uvicorn.run(
-            platform.app,
-            host="127.0.0.1",
-            port=port,
-            loop="uvloop",
-            http="httptools",
-            log_level="warning",
-            lifespan="on",
-            proxy_headers=False,
-        )
+        platform.app.router.routes.insert(0, Route("/bench/sim", counters.answer, methods=["GET"]))
+        serve(platform.app, port)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,9 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "access_log": False,
     # No proxy in front by default: skip the X-Forwarded-* rewriting middleware.
     "proxy_headers": False,
+    # Ticks are encoded once and shared by every subscriber; compressing per connection would
+    # redo that work for each one (browsers offer permessage-deflate by default).
+    "ws_per_message_deflate": False,
 }
 """How ``bourse run`` / ``bourse serve`` (and the HTTP benchmark's server) run uvicorn."""
 
