@@ -34,6 +34,7 @@ from bourse.core.engine import TradingCore
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
+from bourse.marketdata.candle_projection import CandleReader, start_candle_projection
 from bourse.marketdata.indices import IndexDefinition
 from bourse.readmodel.feed import ReadModels
 from bourse.settings import Settings
@@ -101,10 +102,11 @@ def create_platform(
         upgrade_engine(engine)
         identity = build_identity_service(settings, engine)
         trading_side = TradingSide(models=ReadModels(index_definitions))
-        trading = trading_side.open_journal(settings.data_dir / "journal", core_config, engine)
+        trading = trading_side.open_journal(settings.data_dir / "journal", core_config)
     except BaseException:
         engine.dispose()
         raise
+    candles = start_candle_projection(engine, settings.data_dir / "journal", trading)
     limits = settings.rate_limits
     gateway = Gateway(
         settings=settings,
@@ -118,6 +120,7 @@ def create_platform(
             capacity=limits.ip_burst, refill_per_second=limits.ip_requests_per_second
         ),
     )
+    gateway.services[marketdata_routes.CANDLE_SERVICE] = CandleReader(engine, candles)
     platform = Platform(
         settings=settings,
         engine=engine,
@@ -126,7 +129,8 @@ def create_platform(
         trading_side=trading_side,
     )
     stream_routes = trading_side.install(gateway)
-    platform.on_close.extend([engine.dispose, trading_side.close_projections, trading.close])
+    # Closed in reverse: the core, then the candle runner drains what it published, then SQL.
+    platform.on_close.extend([engine.dispose, candles.close, trading.close])
     tune_gc_for_core()
 
     @asynccontextmanager

@@ -5,29 +5,21 @@ Startup order: replay the journal's events into fresh read models (read-only), t
 journaled core with the event feed as its durable listener, so the projections continue
 exactly where the replay stopped. While the server runs, the feed applies batches on its
 event loop; before and after, in the publishing thread.
-
-SQL projections (candles) go through a ``ProjectionRunner``: its listener is registered
-before the journal opens, then it catches up from its checkpoints and follows live batches
-on its own thread.
 """
 
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
 from starlette.routing import BaseRoute
 
 from bourse.api.gateway import Gateway
-from bourse.api.marketdata_routes import CANDLE_SERVICE
 from bourse.api.stream_hub import StreamHub
 from bourse.api.stream_routes import stream_route
 from bourse.api.trading_services import TradingServices, install
 from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.journal.group_commit import JournaledCore
-from bourse.marketdata.candle_projection import CandleProjection, CandleReader
-from bourse.projection.runner import ProjectionRunner
 from bourse.readmodel.feed import EventFeed, ReadModels
 from bourse.readmodel.replay import replay_into
 
@@ -38,42 +30,26 @@ class TradingSide:
     feed: EventFeed = field(init=False)
     hub: StreamHub | None = None
     services: TradingServices | None = None
-    projections: ProjectionRunner | None = None
-    candles: CandleReader | None = None
 
     def __post_init__(self) -> None:
         self.feed = EventFeed(self.models.apply)
 
     def open_journal(
-        self, directory: Path, core_config: CoreConfig | None, engine: Engine | None = None
+        self, directory: Path, core_config: CoreConfig | None
     ) -> JournaledCore[TradingCore]:
         replayed = replay_into(directory, self.models.apply)
-        listeners = [self.feed.publish]
-        if engine is not None:
-            self.projections = ProjectionRunner(engine, [CandleProjection()])
-            self.candles = CandleReader(engine, self.projections)
-            listeners.append(self.projections.publish)
-        trading = JournaledCore.open(directory, core_config, on_durable=listeners)
+        trading = JournaledCore.open(directory, core_config, on_durable=[self.feed.publish])
         if trading.durable_seq != replayed:
             trading.close()
             raise RuntimeError(
                 f"the read models replayed {replayed} commands but the journal recovered "
                 f"{trading.durable_seq}"
             )
-        if self.projections is not None:
-            self.projections.start(journal=directory)
         return trading
-
-    def close_projections(self) -> None:
-        """After the journal is closed: apply what it published, stop the runner."""
-        if self.projections is not None:
-            self.projections.close()
 
     def install(self, gateway: Gateway) -> list[BaseRoute]:
         """Put the trading services on ``gateway``; return the extra (WebSocket) routes."""
         self.services = install(gateway, self.models)
-        if self.candles is not None:
-            gateway.services[CANDLE_SERVICE] = self.candles
         stream = gateway.settings.stream
         self.hub = StreamHub(
             self.models,

@@ -8,13 +8,16 @@ the spelling of the two-argument max/min differs.
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bourse.core.engine import TradingCore
 from bourse.domain.events import Event
 from bourse.domain.types import InstrumentToken
+from bourse.journal.group_commit import JournaledCore
 from bourse.marketdata.candles import Candle, fold_trades, trades_of
 from bourse.projection.runner import ProjectionRunner
 from bourse.store.tables import candles
@@ -104,6 +107,18 @@ def candle_range(
         )
         for start_ns, open_, high, low, close, volume in rows
     ]
+
+
+def start_candle_projection(
+    engine: Engine, journal: Path, trading: JournaledCore[TradingCore]
+) -> ProjectionRunner:
+    """Follow ``trading`` into the candles table: listen first, then catch up from
+    ``journal`` on the runner's thread, so no event falls between the two. Close the runner
+    after the core."""
+    runner = ProjectionRunner(engine, [CandleProjection()])
+    trading.add_durable_listener(runner.publish)
+    runner.start(journal=journal)
+    return runner
 
 
 class CandleReader:
