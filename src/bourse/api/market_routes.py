@@ -36,12 +36,13 @@ from bourse.marketdata.quotes import QuoteView
 
 MAX_INSTRUMENTS_PER_QUOTE = 500
 INSTRUMENT_NAME = r"^([^:]+:.+|[0-9]{1,18})$"
+MAX_NAME_LENGTH = 64
 _instrument_name = re.compile(INSTRUMENT_NAME)
 INSTRUMENTS = Parameter(
     "i",
     "query",
     Annotated[
-        list[Annotated[str, msgspec.Meta(pattern=INSTRUMENT_NAME, max_length=64)]],
+        list[Annotated[str, msgspec.Meta(pattern=INSTRUMENT_NAME, max_length=MAX_NAME_LENGTH)]],
         msgspec.Meta(min_length=1, max_length=MAX_INSTRUMENTS_PER_QUOTE),
     ],
     description="instruments, repeated: EXCHANGE:TRADINGSYMBOL or an instrument token",
@@ -71,6 +72,10 @@ class MarketDesk:
         return found
 
     def _token(self, name: str) -> InstrumentToken | None:
+        if len(name) > MAX_NAME_LENGTH:
+            raise input_error(
+                f"instrument name {name[:20]!r}... is over {MAX_NAME_LENGTH} characters"
+            )
         if not _instrument_name.fullmatch(name):
             raise input_error(f"instrument {name!r} is neither EXCHANGE:TRADINGSYMBOL nor a token")
         exchange, colon, symbol = name.partition(":")

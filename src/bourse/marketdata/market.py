@@ -2,9 +2,10 @@
 market status announcements, fed in order by ``apply`` on one thread.
 
 ``apply`` returns the instruments whose market data changed (their ticks are due);
-announcements (halt, resume, cancel-only on or off, a trade at a circuit limit) collect until
-``take_announcements``. Everything here follows from the events alone, so a replay of the
-journal rebuilds it exactly.
+announcements (halt, resume, cancel-only on or off, a trade at a circuit limit, and the
+session opening or closing — 09:15 / 15:30 IST — as the events' own times cross those hours)
+collect until ``take_announcements``. Everything here follows from the events alone, so a
+replay of the journal rebuilds it exactly.
 """
 
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from bourse.marketdata.index_quotes import IndexBoard
 from bourse.marketdata.indices import IndexDefinition
 from bourse.marketdata.quotes import QuoteBoard, QuoteView
 from bourse.marketdata.search import SearchIndex
+from bourse.marketdata.session import in_session
 
 MARKET_WIDE = 0
 """The token of announcements about the whole market."""
@@ -30,7 +32,8 @@ class Announcement(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     instrument_token: InstrumentToken
     """0 for the whole market."""
     status: str
-    """halted, resumed, cancel_only, open, upper_circuit, lower_circuit."""
+    """halted, resumed, cancel_only, open, upper_circuit, lower_circuit, session_open,
+    session_closed."""
     message: str
     ts_ns: int
 
@@ -43,6 +46,7 @@ class MarketData:
         self.search_index = SearchIndex()
         self._announcements: list[Announcement] = []
         self._at_circuit: dict[InstrumentToken, str] = {}
+        self._in_session: bool | None = None
 
     # --- reads -------------------------------------------------------------------------------
 
@@ -68,6 +72,8 @@ class MarketData:
     # --- projection --------------------------------------------------------------------------
 
     def apply(self, events: list[ev.Event]) -> set[InstrumentToken]:
+        if events:
+            self._check_session(events[0])
         changed = self.board.apply(events)
         traded: set[InstrumentToken] = set()
         for event in events:
@@ -92,6 +98,16 @@ class MarketData:
         if traded and events:
             changed |= self.indices.update(traded, events[-1].ts_ns)
         return changed
+
+    def _check_session(self, event: ev.Event) -> None:
+        """Announce the session opening or closing when event time crosses its hours."""
+        now = in_session(event.ts_ns)
+        if self._in_session is not None and now != self._in_session:
+            if now:
+                self._announce(MARKET_WIDE, "session_open", "the session is open", event)
+            else:
+                self._announce(MARKET_WIDE, "session_closed", "the session has closed", event)
+        self._in_session = now
 
     def _check_circuit(self, trade: ev.TradeExecuted) -> None:
         quote = self.board.quote(trade.token)

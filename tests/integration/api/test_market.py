@@ -99,7 +99,7 @@ def test_depth_shows_up_to_the_levels_asked(trader: Trader) -> None:
 
 
 def test_malformed_instrument_names_are_400(trader: Trader) -> None:
-    for name in ("INFY", ":INFY", "NSE:", "-5"):
+    for name in ("INFY", ":INFY", "NSE:", "-5", "NSE:" + "X" * 61):
         assert_error(trader.get("/api/v1/quote/ltp", i=name), 400, "InputException")
     too_many = [str(INFY.token)] * 501
     assert_error(trader.get("/api/v1/quote/ltp", i=too_many), 400, "InputException")

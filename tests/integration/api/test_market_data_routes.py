@@ -128,3 +128,28 @@ def test_bad_candle_requests_are_refused_with_their_rule(trader: Trader) -> None
     )
     bad_token = trader.get("/api/v1/instruments/abc/candles", interval="day")
     assert_error(bad_token, 400, "InputException")
+
+
+def test_candles_and_quotes_survive_a_restart(tmp_path: Path, database_url: str) -> None:
+    data_dir = tmp_path / "var"
+    window = {"interval": "day", "from": "2000-01-01", "to": "2100-01-01"}
+    path = f"/api/v1/instruments/{INFY.token}/candles"
+    with open_venue(data_dir, database_url) as served, served.client() as http:
+        buyer, seller = new_trader(http), new_trader(http)
+        seller.place(order("SELL", 4, "1505", product="MIS"))
+        buyer.place(order("BUY", 4, "1505"))
+        before = data(buyer.get(path, **window))
+    with open_venue(data_dir, database_url, listed=True) as served, served.client() as http:
+        reader = new_trader(http)
+        after = data(reader.get(path, **window))
+        quote = data(reader.get("/api/v1/quote", i="NSE:INFY"))
+        reader.place(order("BUY", 1, "1505"))
+        seller_again = new_trader(http)
+        seller_again.place(order("SELL", 1, "1505", product="MIS"))
+        later = data(reader.get(path, **window))
+
+    assert after == before
+    assert isinstance(quote, dict)
+    assert quote["NSE:INFY"]["volume"] == 4
+    assert isinstance(later, dict)
+    assert later["candles"][0][5] == 5

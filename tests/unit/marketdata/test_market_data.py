@@ -105,3 +105,16 @@ def test_listed_instruments_can_be_searched() -> None:
     market = FedMarket()
 
     assert next(i.token for i in market.data.search("SYM2", 5)) == TCS
+
+
+def test_the_session_opening_and_closing_are_announced_when_event_time_crosses_them() -> None:
+    market = FedMarket()  # starts at 05:30 IST (2026-01-01T00:00Z)
+    market.data.take_announcements()
+    to_open = (9 * 60 + 15 - 5 * 60 - 30) * 60 * 10**9  # 05:30 -> 09:15 IST
+    to_close = (6 * 60 + 15) * 60 * 10**9  # 09:15 -> 15:30 IST
+
+    for advance in (to_open, 1, to_close):
+        market.apply(cmd.Deposit(account=A, amount=1), advance_ns=advance)
+
+    found = [(a.instrument_token, a.status) for a in market.data.take_announcements()]
+    assert found == [(MARKET_WIDE, "session_open"), (MARKET_WIDE, "session_closed")]
