@@ -21,7 +21,7 @@ from bourse.core.engine import TradingCore
 from bourse.domain import commands as cmd
 from bourse.domain.events import Event
 from bourse.domain.instrument import Instrument
-from bourse.domain.types import AccountId, OrderId
+from bourse.domain.types import AccountId, OrderId, Paise
 from bourse.journal.file_log import JournalFailedError
 from bourse.journal.group_commit import JournalClosedError, JournaledCore
 from bourse.sim.config import SimConfig
@@ -37,6 +37,7 @@ MAX_STEP_SECONDS = 0.5
 @dataclass(frozen=True)
 class _Existing:
     instruments: list[Instrument]
+    last_prices: list[Paise]
     accounts: set[AccountId]
     working: list[tuple[AccountId, OrderId]]
 
@@ -71,7 +72,9 @@ class LiveSimulator:
         if not existing.instruments:
             raise RuntimeError("the simulator needs listed instruments; none are listed")
         sectors = [self._sectors.get(i.tradingsymbol, "") for i in existing.instruments]
-        simulator = MarketSimulator(self._config, existing.instruments, sectors)
+        simulator = MarketSimulator(
+            self._config, existing.instruments, sectors, start_prices=existing.last_prices
+        )
         self.simulator = simulator
         commands: list[cmd.Command] = [
             cmd.CancelOrder(account=account, order_id=order_id)
@@ -128,6 +131,7 @@ class LiveSimulator:
 def _existing(core: TradingCore, agents: set[AccountId]) -> _Existing:
     return _Existing(
         instruments=[state.instrument for state in core.instruments.values()],
+        last_prices=[state.last_price for state in core.instruments.values()],
         accounts={account for account in core.accounts if account in agents},
         working=[
             (o.account, order_id) for order_id, o in core.orders.items() if o.account in agents
