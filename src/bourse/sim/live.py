@@ -1,11 +1,12 @@
 """The live driver: the simulator trading in the running platform, through the journal.
 
 A daemon thread wakes every ``tick_seconds`` (wall clock), advances the simulator by the time
-that passed, and sends the step's commands as one group with `JournaledCore.submit_many`, so a
-step costs one hand-over and one fsync share however many orders it holds; it waits for the
-group to be durable before the next step, which keeps the simulator from running ahead of the
-journal. It listens to every durable event (the agents learn of fills caused by people's
-orders too). The serving event loop is never touched: the thread only meets it in the core.
+that passed, and sends the step's commands in groups with `JournaledCore.submit_many` (one
+hand-over and one fsync share per group of up to 64 commands), waiting for each group to be
+durable before the next, which keeps the simulator from running ahead of the journal and lets
+people's orders in between groups. It listens to every durable event (the agents learn of fills
+caused by people's orders too). The serving event loop is never touched: the thread only meets
+it in the core.
 
 On start it opens and funds the agent accounts that do not exist yet and cancels whatever the
 agents left working in an earlier run (they remember nothing across restarts).
@@ -30,6 +31,9 @@ from bourse.sim.market import MarketSimulator, agent_accounts
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.05
+GROUP_SIZE = 64
+"""A step is sent in groups of at most this many commands, each made durable before the next
+is sent, so a person's order waits behind one small group at most, never a whole step."""
 MAX_STEP_SECONDS = 0.5
 """After a stall (a slow fsync, a paused process) the simulator catches up this much at most."""
 
@@ -114,10 +118,11 @@ class LiveSimulator:
                 last = now
                 self._drain(simulator)
                 commands = simulator.step(dt) if dt > 0 else []
-                if commands:
-                    self._trading.submit_many(commands).result()
-                    self.commands_sent += len(commands)
-                    self.orders_placed += sum(type(c) is cmd.PlaceOrder for c in commands)
+                for start in range(0, len(commands), GROUP_SIZE):
+                    group = commands[start : start + GROUP_SIZE]
+                    self._trading.submit_many(group).result()
+                    self.commands_sent += len(group)
+                    self.orders_placed += sum(type(c) is cmd.PlaceOrder for c in group)
                 self.steps += 1
                 self._drain(simulator)
                 deadline = max(deadline + self._tick, time.monotonic() - self._tick)
