@@ -38,6 +38,16 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _positive_rate(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a number") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{raw} must be a positive number of orders per second")
+    return value
+
+
 def _listen_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (default: BOURSE_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default: BOURSE_PORT or 8000)")
@@ -130,7 +140,7 @@ def add_run(subparsers: SubParsers) -> None:
     )
     parser.add_argument(
         "--sim-rate",
-        type=float,
+        type=_positive_rate,
         help="simulated taker orders per second across the market (default: BOURSE_SIM_RATE or 50)",
     )
     parser.add_argument(

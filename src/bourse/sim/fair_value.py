@@ -31,18 +31,23 @@ class FairValues:
         sectors: Sequence[str],
         config: SimConfig,
         rng: random.Random,
+        start_prices: Sequence[int] | None = None,
     ) -> None:
+        """Values start at ``start_prices`` (paise; default: the previous closes)."""
         self._config = config
         self._rng = rng
         self.count = len(instruments)
-        self.values = [float(i.reference_price) for i in instruments]
-        self._log_values = [math.log(v) for v in self.values]
         self._low = [math.log(i.lower_circuit) for i in instruments]
         self._high = [math.log(i.upper_circuit) for i in instruments]
         for n in range(self.count):
             margin = (self._high[n] - self._low[n]) * config.band_margin
             self._low[n] += margin
             self._high[n] -= margin
+        starts = start_prices or [i.reference_price for i in instruments]
+        self._log_values = [
+            min(self._high[n], max(self._low[n], math.log(starts[n]))) for n in range(self.count)
+        ]
+        self.values = [math.exp(x) for x in self._log_values]
         names = sorted(set(sectors))
         self._sector_of = [names.index(s) for s in sectors]
         self._sector_count = len(names)

@@ -1,11 +1,12 @@
 """The live driver: the simulator trading in the running platform, through the journal.
 
 A daemon thread wakes every ``tick_seconds`` (wall clock), advances the simulator by the time
-that passed, and sends the step's commands as one group with `JournaledCore.submit_many`, so a
-step costs one hand-over and one fsync share however many orders it holds; it waits for the
-group to be durable before the next step, which keeps the simulator from running ahead of the
-journal. It listens to every durable event (the agents learn of fills caused by people's
-orders too). The serving event loop is never touched: the thread only meets it in the core.
+that passed, and sends the step's commands in groups with `JournaledCore.submit_many` (one
+hand-over and one fsync share per group of up to 64 commands), waiting for each group to be
+durable before the next, which keeps the simulator from running ahead of the journal and lets
+people's orders in between groups. It listens to every durable event (the agents learn of fills
+caused by people's orders too). The serving event loop is never touched: the thread only meets
+it in the core.
 
 On start it opens and funds the agent accounts that do not exist yet and cancels whatever the
 agents left working in an earlier run (they remember nothing across restarts).
@@ -21,7 +22,7 @@ from bourse.core.engine import TradingCore
 from bourse.domain import commands as cmd
 from bourse.domain.events import Event
 from bourse.domain.instrument import Instrument
-from bourse.domain.types import AccountId, OrderId
+from bourse.domain.types import AccountId, OrderId, Paise
 from bourse.journal.file_log import JournalFailedError
 from bourse.journal.group_commit import JournalClosedError, JournaledCore
 from bourse.sim.config import SimConfig
@@ -30,6 +31,9 @@ from bourse.sim.market import MarketSimulator, agent_accounts
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.05
+GROUP_SIZE = 64
+"""A step is sent in groups of at most this many commands, each made durable before the next
+is sent, so a person's order waits behind one small group at most, never a whole step."""
 MAX_STEP_SECONDS = 0.5
 """After a stall (a slow fsync, a paused process) the simulator catches up this much at most."""
 
@@ -37,6 +41,7 @@ MAX_STEP_SECONDS = 0.5
 @dataclass(frozen=True)
 class _Existing:
     instruments: list[Instrument]
+    last_prices: list[Paise]
     accounts: set[AccountId]
     working: list[tuple[AccountId, OrderId]]
 
@@ -71,7 +76,9 @@ class LiveSimulator:
         if not existing.instruments:
             raise RuntimeError("the simulator needs listed instruments; none are listed")
         sectors = [self._sectors.get(i.tradingsymbol, "") for i in existing.instruments]
-        simulator = MarketSimulator(self._config, existing.instruments, sectors)
+        simulator = MarketSimulator(
+            self._config, existing.instruments, sectors, start_prices=existing.last_prices
+        )
         self.simulator = simulator
         commands: list[cmd.Command] = [
             cmd.CancelOrder(account=account, order_id=order_id)
@@ -111,10 +118,11 @@ class LiveSimulator:
                 last = now
                 self._drain(simulator)
                 commands = simulator.step(dt) if dt > 0 else []
-                if commands:
-                    self._trading.submit_many(commands).result()
-                    self.commands_sent += len(commands)
-                    self.orders_placed += sum(type(c) is cmd.PlaceOrder for c in commands)
+                for start in range(0, len(commands), GROUP_SIZE):
+                    group = commands[start : start + GROUP_SIZE]
+                    self._trading.submit_many(group).result()
+                    self.commands_sent += len(group)
+                    self.orders_placed += sum(type(c) is cmd.PlaceOrder for c in group)
                 self.steps += 1
                 self._drain(simulator)
                 deadline = max(deadline + self._tick, time.monotonic() - self._tick)
@@ -128,6 +136,7 @@ class LiveSimulator:
 def _existing(core: TradingCore, agents: set[AccountId]) -> _Existing:
     return _Existing(
         instruments=[state.instrument for state in core.instruments.values()],
+        last_prices=[state.last_price for state in core.instruments.values()],
         accounts={account for account in core.accounts if account in agents},
         working=[
             (o.account, order_id) for order_id, o in core.orders.items() if o.account in agents

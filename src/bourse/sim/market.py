@@ -49,7 +49,10 @@ class MarketSimulator:
         sectors: Sequence[str] | None = None,
         *,
         account_base: AccountId = SIM_ACCOUNT_BASE,
+        start_prices: Sequence[Paise] | None = None,
     ) -> None:
+        """``start_prices``: where the fair values start (default: the previous closes; the
+        live driver passes the last prices, so a restart resumes the market where it was)."""
         problems = config.problems()
         if problems:
             raise ValueError("invalid simulator configuration: " + "; ".join(problems))
@@ -59,7 +62,7 @@ class MarketSimulator:
         self.instruments = list(instruments)
         self.rng = random.Random(config.seed)
         sector_names = list(sectors) if sectors is not None else ["" for _ in instruments]
-        self.fair = FairValues(self.instruments, sector_names, config, self.rng)
+        self.fair = FairValues(self.instruments, sector_names, config, self.rng, start_prices)
         self.desk = OrderDesk([i.token for i in self.instruments], self.observe_trade)
         maker_accounts, taker_accounts = agent_accounts(config, account_base)
         self.makers = [
@@ -67,6 +70,8 @@ class MarketSimulator:
             for account, maker in zip(maker_accounts, config.makers, strict=True)
         ]
         self.takers = Takers(config, self.instruments, self.desk, self.rng, taker_accounts)
+        if start_prices is not None:
+            self.takers.last_price[:] = start_prices
         agents: list[Agent] = [*self.makers, *self.takers.traders]
         for agent in agents:
             self.desk.register(agent)

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from bourse.cli import main
 from bourse.sim.instrument_csv import InstrumentCsvError, parse_instruments_csv
 from bourse.sim.master import load_universe, nse_equities
 
@@ -75,3 +76,18 @@ def test_load_universe_reads_a_users_csv_or_defaults_to_the_master(tmp_path: Pat
 
     assert mine[0].instrument.band_bp == 1000 and mine[0].sector == "IT"
     assert len(load_universe(None)) == len(nse_equities())
+
+
+def test_bourse_run_refuses_a_bad_instruments_csv_before_starting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(KITE_HEADER + "\nabc,1,INFY,INFOSYS,1523.6,,0,0.05,1,EQ,NSE,NSE\n")
+    monkeypatch.setenv("BOURSE_MODE", "development")
+    monkeypatch.setenv("BOURSE_DATA_DIR", str(tmp_path / "var"))
+
+    status = main(["run", "--instruments-csv", str(bad)])
+
+    assert status == 2
+    assert "line 2: instrument_token 'abc' is not an integer" in capsys.readouterr().err
+    assert not (tmp_path / "var").exists()

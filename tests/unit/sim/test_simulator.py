@@ -1,12 +1,16 @@
+import pytest
+
 from bourse.domain.events import OrderRejected, TradeExecuted
+from bourse.domain.instrument import Instrument
 from bourse.sim.config import SimConfig
+from bourse.sim.market import MarketSimulator
 from bourse.sim.master import nse_equities
 from bourse.sim.runner import SimulatedMarket
 
 SHORT = SimConfig(seed=11, order_rate=40.0, step_seconds=1.0)
 
 
-def _small_universe() -> tuple[list, list]:  # type: ignore[type-arg]
+def _small_universe() -> tuple[list[Instrument], list[str]]:
     equities = nse_equities()[:6]
     return [e.instrument for e in equities], [e.sector for e in equities]
 
@@ -64,3 +68,13 @@ def test_whole_universe_trades_on_tick_inside_bands_and_two_sided() -> None:
         bids, asks = market.core.depth(instrument.token, 5)
         assert len(bids) >= 3 and len(asks) >= 3
         assert bids[0][0] < asks[0][0]
+
+
+def test_fair_values_start_where_the_market_was() -> None:
+    instruments, sectors = _small_universe()
+    last = [i.reference_price * 21 // 20 // i.tick_size * i.tick_size for i in instruments]
+
+    simulator = MarketSimulator(SHORT, instruments, sectors, start_prices=last)
+
+    assert simulator.fair.values == pytest.approx(last)
+    assert simulator.takers.last_price == last
