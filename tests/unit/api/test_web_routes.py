@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from bourse.api.application import path_routes
 from bourse.api.web_routes import IMMUTABLE, REVALIDATE, SHORT, web_operations
+from bourse.settings import Settings
 
 INDEX = "<!doctype html><title>Bourse</title><div id=root></div>"
 
@@ -116,3 +117,11 @@ def test_missing_build_answers_a_page_that_says_how_to_build(tmp_path: Path) -> 
 
     assert response.status_code == 503
     assert "make web" in response.text
+
+
+def test_build_directory_comes_from_bourse_web_dir(tmp_path: Path) -> None:
+    configured = Settings.from_env({"BOURSE_WEB_DIR": str(tmp_path)})
+    default = Settings.from_env({})
+
+    assert configured.web_dir == tmp_path
+    assert default.web_dir is None
