@@ -15,7 +15,7 @@ import { AccountScreen } from "./screens/Account";
 import { AuthScreen } from "./screens/Auth";
 import { FundsScreen } from "./screens/Funds";
 import { OrdersScreen, TradesScreen } from "./screens/Orders";
-import { HoldingsScreen, PositionsScreen } from "./screens/Portfolio";
+import { HoldingsScreen, PortfolioSummary, PositionsScreen } from "./screens/Portfolio";
 import { ReportsScreen } from "./screens/Reports";
 import { Watchlist } from "./screens/Watchlist";
 import { UiProvider, useUi } from "./ui";
@@ -132,6 +132,7 @@ function Dashboard() {
           <kbd>Esc</kbd> closes.
         </p>
       </section>
+      <PortfolioSummary />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 """The web trading terminal: the built single-page app (``web/dist``) served at ``/``.
 
-* ``/assets/...`` are Vite's content-hashed files: cached for a year, ``immutable``.
+* ``/assets/...`` are Vite's content-hashed files: cached for a year, ``immutable``; a
+  gzipped copy made by the build (``<file>.gz``) is sent to browsers that accept gzip.
 * Any other existing file of the build (icons) is served with a short cache.
 * Every other path that does not start with ``/api/`` is the SPA's own route: ``index.html``
   with ``no-cache`` (revalidated on every load, so a new build is picked up at once).
@@ -12,6 +13,7 @@ The directory is ``BOURSE_WEB_DIR``, by default ``web/dist`` of the source check
 run`` builds it).
 """
 
+import mimetypes
 from pathlib import Path
 
 from starlette.convertors import Convertor, register_url_convertor
@@ -83,8 +85,9 @@ class WebApp:
         relative = request.path_params.get("path", "")
         found = self.file(relative)
         if found is not None:
-            cache = IMMUTABLE if relative.startswith("assets/") else SHORT
-            return FileResponse(found, headers={"Cache-Control": cache, **_SECURITY_HEADERS})
+            if relative.startswith("assets/"):
+                return self.asset(request, found)
+            return FileResponse(found, headers={"Cache-Control": SHORT, **_SECURITY_HEADERS})
         index = self.directory / "index.html"
         if not index.is_file():
             return HTMLResponse(
@@ -98,6 +101,19 @@ class WebApp:
             media_type="text/html",
             headers={"Cache-Control": REVALIDATE, **_SECURITY_HEADERS},
         )
+
+    def asset(self, request: Request, found: Path) -> Response:
+        headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding", **_SECURITY_HEADERS}
+        compressed = found.with_name(found.name + ".gz")
+        accepted = request.headers.get("accept-encoding", "")
+        if "gzip" in accepted.lower() and compressed.is_file():
+            media_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+            return FileResponse(
+                compressed,
+                media_type=media_type,
+                headers={**headers, "Content-Encoding": "gzip"},
+            )
+        return FileResponse(found, headers=headers)
 
 
 def web_operations(directory: Path) -> list[Operation]:

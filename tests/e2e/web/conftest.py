@@ -10,7 +10,7 @@ Playwright's own browser download is never used.
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -119,7 +119,10 @@ def shots(page: Page, request: pytest.FixtureRequest) -> Shots:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the item, for the failure screenshot."""
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report

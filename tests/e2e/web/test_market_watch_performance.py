@@ -1,8 +1,8 @@
 """A live market watch of 50 instruments, measured in the page: long tasks (a
 PerformanceObserver 'longtask') over 10 s and the time to interactive, written to
-``artifacts/web/market-watch-performance.json``. The test checks the watch is live and complete;
-the 50 ms long-task budget is a wall-clock figure, so ``bench/web_watch.py`` (which runs this
-measurement) reports it against its target instead of a test asserting it.
+``artifacts/web/market-watch-performance.json``. The test checks that the watch is complete and
+live; the 50 ms long-task budget is a wall-clock figure, so ``bench/web_watch.py`` (which runs
+this measurement) reports it against its target rather than a test asserting it.
 
 The demo market lists ten instruments and is static, so this test serves its own platform (in
 process, the demo seeding plus forty more instruments) and trades continuously on all fifty
@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 import uvicorn
@@ -30,6 +31,12 @@ from bourse.sim.instruments import starter_instruments
 from bourse.sim.seed import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from tests.e2e.web.conftest import ARTIFACTS, Shots
 from tests.integration.api.conftest import serve
+
+
+class LongTask(TypedDict):
+    start: float
+    duration: float
+
 
 WATCHED = 50
 MEASURE_SECONDS = 10
@@ -100,19 +107,21 @@ class Driver:
         low, high = instrument.lower_circuit, instrument.upper_circuit
         price = min(high, max(low, self.prices[instrument.token] + step))
         self.prices[instrument.token] = price
-        common = {"token": instrument.token, "product": Product.CNC, "quantity": 1}
         return [
             cmd.PlaceOrder(
-                account=SELLER, side=Side.SELL, order_type=OrderType.LIMIT, price=price, **common
-            ),  # type: ignore[arg-type]
-            cmd.PlaceOrder(
-                account=BUYER,
-                side=Side.BUY,
+                account=account,
+                token=instrument.token,
+                side=side,
                 order_type=OrderType.LIMIT,
+                product=Product.CNC,
+                quantity=1,
                 price=price,
-                validity=Validity.IOC,
-                **common,  # type: ignore[arg-type]
-            ),
+                validity=validity,
+            )
+            for account, side, validity in (
+                (SELLER, Side.SELL, Validity.DAY),
+                (BUYER, Side.BUY, Validity.IOC),
+            )
         ]
 
     def run(self) -> None:
@@ -196,10 +205,12 @@ def test_live_watch_of_50_instruments_ticks_for_10_seconds(
     page.wait_for_timeout(2000)  # warm up: first ticks, lazy work
 
     started = page.evaluate("performance.now()")
-    ticks_before = page.evaluate("window.__tickMessages")
+    ticks_before: int = page.evaluate("window.__tickMessages")
     page.wait_for_timeout(MEASURE_SECONDS * 1000)
-    long_tasks = page.evaluate(f"window.__longTasks.filter((t) => t.start >= {started})")
-    tick_messages = page.evaluate("window.__tickMessages") - ticks_before
+    long_tasks: list[LongTask] = page.evaluate(
+        f"window.__longTasks.filter((t) => t.start >= {started})"
+    )
+    tick_messages: int = page.evaluate("window.__tickMessages") - ticks_before
     shots("live-watch-50")
 
     figures = {
@@ -214,7 +225,7 @@ def test_live_watch_of_50_instruments_ticks_for_10_seconds(
     (ARTIFACTS / "market-watch-performance.json").write_text(json.dumps(figures, indent=2))
     print(json.dumps(figures))
     assert page.locator(".watch-row").count() == WATCHED
-    assert tick_messages >= MEASURE_SECONDS * 5, figures  # the watch really was live
+    assert tick_messages >= 5 * MEASURE_SECONDS, figures  # the watch really was live
 
 
 def test_initial_javascript_is_within_300_kb_gzipped() -> None:

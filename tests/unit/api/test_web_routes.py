@@ -1,6 +1,7 @@
 """The web terminal's static files: cache headers, SPA fallback, no escape from the build."""
 
 import asyncio
+import gzip
 from pathlib import Path
 
 import httpx
@@ -9,6 +10,7 @@ from starlette.applications import Starlette
 
 from bourse.api.application import path_routes
 from bourse.api.web_routes import IMMUTABLE, REVALIDATE, SHORT, web_operations
+from bourse.settings import Settings
 
 INDEX = "<!doctype html><title>Bourse</title><div id=root></div>"
 
@@ -26,11 +28,11 @@ class Web:
     def __init__(self, directory: Path) -> None:
         self.app = Starlette(routes=path_routes(web_operations(directory)))
 
-    def get(self, path: str) -> httpx.Response:
+    def get(self, path: str, **headers: str) -> httpx.Response:
         async def fetch() -> httpx.Response:
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
-                response = await client.get(path)
+                response = await client.get(path, headers=headers)
                 await response.aread()
                 return response
 
@@ -69,6 +71,21 @@ def test_hashed_asset_is_cached_immutable(web: Web) -> None:
     assert "javascript" in response.headers["content-type"]
 
 
+def test_gzipped_copy_goes_to_browsers_that_accept_it(web: Web, tmp_path: Path) -> None:
+    script = tmp_path / "dist" / "assets" / "index-abc123.js"
+    script.with_name(script.name + ".gz").write_bytes(gzip.compress(b"console.log(1)"))
+
+    compressed = web.get("/assets/index-abc123.js", **{"Accept-Encoding": "gzip, br"})
+    plain = web.get("/assets/index-abc123.js", **{"Accept-Encoding": "identity"})
+
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert compressed.text == "console.log(1)"  # httpx decodes it
+    assert "javascript" in compressed.headers["content-type"]
+    assert compressed.headers["vary"] == "Accept-Encoding"
+    assert "content-encoding" not in plain.headers
+    assert plain.text == "console.log(1)"
+
+
 def test_other_build_file_gets_a_short_cache(web: Web) -> None:
     response = web.get("/favicon.svg")
 
@@ -100,3 +117,11 @@ def test_missing_build_answers_a_page_that_says_how_to_build(tmp_path: Path) -> 
 
     assert response.status_code == 503
     assert "make web" in response.text
+
+
+def test_build_directory_comes_from_bourse_web_dir(tmp_path: Path) -> None:
+    configured = Settings.from_env({"BOURSE_WEB_DIR": str(tmp_path)})
+    default = Settings.from_env({})
+
+    assert configured.web_dir == tmp_path
+    assert default.web_dir is None

@@ -49,6 +49,8 @@ export default function ChartScreen({ token }: { token: number }) {
   const ui = useUi();
   const [interval, setInterval] = useState<Interval>("minute");
   const [legend, setLegend] = useState<Bar | null>(null);
+  // The newest bar, as state so the header's OHLC follows it (lastBar is the chart's working copy).
+  const [newest, setNewest] = useState<Bar | null>(null);
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const candles = useRef<ISeriesApi<"Candlestick"> | null>(null);
@@ -124,6 +126,7 @@ export default function ChartScreen({ token }: { token: number }) {
       if (last) bars.push(foldTick(undefined, Math.floor(Date.now() / 1000), last, 0, interval));
     }
     lastBar.current = bars[bars.length - 1];
+    setNewest(lastBar.current ?? null);
     candles.current?.setData(
       bars.map((b) => ({ time: (b.time + IST) as UTCTimestamp, open: rupees(b.open), high: rupees(b.high), low: rupees(b.low), close: rupees(b.close) })),
     );
@@ -144,6 +147,7 @@ export default function ChartScreen({ token }: { token: number }) {
       const bar = foldTick(lastBar.current, Math.floor(Date.now() / 1000), tick.lastPrice, traded, interval);
       if (lastBar.current && bar.time < lastBar.current.time) return;
       lastBar.current = bar;
+      setNewest(bar);
       draw(bar);
     });
   }, [ticker, token, interval]);
@@ -152,7 +156,7 @@ export default function ChartScreen({ token }: { token: number }) {
   // yet (today the path even matches /instruments/{exchange}/{tradingsymbol}).
   const missing =
     history.error instanceof ApiError && history.error.status === 404 && history.error.message !== `instrument ${token} not found`;
-  const shown = legend ?? lastBar.current ?? null;
+  const shown = legend ?? newest;
   return (
     <div className="screen chart-screen">
       <header className="chart-header">

@@ -49,7 +49,7 @@ function PositionRow({ position }: { position: Position }) {
 }
 
 /** Sum of live P&L over rows, re-computed on any of their ticks. */
-function useLiveTotal<T extends { instrument_token: number }>(rows: T[], value: (row: T, last?: number) => number): number {
+export function useLiveTotal<T extends { instrument_token: number }>(rows: T[], value: (row: T, last?: number) => number): number {
   const ticker: Ticker = useTicker();
   const tokens = rows.map((r) => r.instrument_token);
   return useSyncExternalStore(
@@ -175,5 +175,31 @@ export function HoldingsScreen() {
         )}
       </section>
     </div>
+  );
+}
+
+/** The dashboard's portfolio summary: holdings and today's positions, marked live. */
+export function PortfolioSummary() {
+  const holdings = useHoldings().data ?? [];
+  const positions = usePositions().data?.net ?? [];
+  useSubscription([...holdings, ...positions].map((row) => row.instrument_token));
+  const holdingsPnl = useLiveTotal(holdings, holdingPnl);
+  const dayChange = useLiveTotal(holdings, holdingDayChange);
+  const positionsPnl = useLiveTotal(positions, positionPnl);
+  return (
+    <section className="panel" aria-label="Portfolio summary">
+      <h2>Portfolio</h2>
+      <div className="summary big">
+        <span>
+          Holdings ({holdings.length}) P&amp;L <b className={tone(holdingsPnl)}>{formatSignedRupees(holdingsPnl)}</b>
+        </span>
+        <span>
+          Day&apos;s change <b className={tone(dayChange)}>{formatSignedRupees(dayChange)}</b>
+        </span>
+        <span>
+          Positions ({positions.length}) P&amp;L <b className={tone(positionsPnl)}>{formatSignedRupees(positionsPnl)}</b>
+        </span>
+      </div>
+    </section>
   );
 }
