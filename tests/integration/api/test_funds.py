@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from tests.integration.api.conftest import Served
 from tests.integration.api.funds_helpers import (
     add_bank_account,
@@ -18,7 +19,9 @@ from tests.integration.api.funds_helpers import (
 from tests.integration.api.identity_helpers import assert_error, data
 from tests.integration.api.trading_helpers import Trader, new_trader, open_venue
 
+from bourse.domain.commands import Deposit
 from bourse.funds.signing import signature_header
+from bourse.store.tables import payments
 
 
 @pytest.fixture
@@ -251,3 +254,33 @@ def test_payments_of_another_user_are_not_found(http: httpx.Client) -> None:
 
     assert_error(other.get(f"/api/v1/funds/payments/{payment['payment_id']}"), 404)
     assert_error(other.send("POST", f"/sandbox/payouts/{payment['payment_id']}/processed"), 404)
+
+
+def interrupted_capture(venue: Served, payment_id: str, deposit_landed: bool) -> None:
+    """What a crash mid-capture leaves: the payment 'capturing', its deposit durable or not."""
+    platform = venue.platform
+    with platform.engine.begin() as connection:
+        connection.execute(
+            sa.update(payments).where(payments.c.id == payment_id).values(status="capturing")
+        )
+        row = connection.execute(sa.select(payments).where(payments.c.id == payment_id)).one()
+    if deposit_landed:
+        platform.trading.submit(
+            Deposit(account=row.account, amount=row.amount, reference=payment_id)
+        ).result(timeout=10)
+
+
+@pytest.mark.parametrize("deposit_landed", [True, False])
+def test_retried_delivery_after_an_interrupted_capture_credits_exactly_once(
+    venue: Served, http: httpx.Client, deposit_landed: bool
+) -> None:
+    trader = new_trader(http, cash=None)
+    payment = create_payment(trader, "700")
+    interrupted_capture(venue, payment["payment_id"], deposit_landed)
+
+    retried = deliver(http, "payment.captured", payment["payment_id"], 700_00)
+
+    assert data(retried) == {"outcome": "applied"}
+    assert available(trader) == Decimal("700.00")
+    status = data(trader.get(f"/api/v1/funds/payments/{payment['payment_id']}"))
+    assert status["status"] == "captured"  # type: ignore[index]

@@ -63,7 +63,7 @@ def test_buyer_sees_statement_tradebook_pnl_and_contract_note(venue: Served) -> 
         days = data(buyer.get("/api/v1/reports/contract-notes"))
         assert isinstance(days, list) and len(days) == 1
         note = buyer.get(f"/api/v1/reports/contract-notes/{days[0]}")
-        trades_csv = buyer.get("/api/v1/reports/tradebook", format="csv")
+        trades_csv = buyer.get("/api/v1/reports/tradebook.csv")
         strangers = data(seller.get("/api/v1/reports/tradebook"))
 
     assert isinstance(lines, list)
@@ -97,7 +97,7 @@ def test_reports_refuse_bad_input_and_other_days(venue: Served) -> None:
         buyer, _ = traded(venue, http)
         loner = new_trader(http, cash=None)
 
-        assert_error(buyer.get("/api/v1/reports/tradebook", format="xml"), 400, "InputException")
+        assert buyer.get("/api/v1/reports/statement.csv").text.startswith("seq,ts_ns,kind")
         assert_error(buyer.get("/api/v1/reports/contract-notes/yesterday"), 400, "InputException")
         assert_error(
             buyer.get(f"/api/v1/reports/contract-notes/{date(2001, 1, 1).isoformat()}"), 404

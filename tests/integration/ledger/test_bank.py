@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
@@ -41,6 +42,36 @@ def engine(database_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+class Read(NamedTuple):
+    """What one read of all balances showed (kept small: a long run reads thousands of times)."""
+
+    seq: int
+    held_inr: int
+    """Every INR balance but the gateway's bank account."""
+    bank_inr: int
+    negative: list[str]
+    """User balances below zero (MIS positions, which are signed, excepted)."""
+    unbalanced_assets: list[str]
+    """Securities whose balances do not sum to zero."""
+
+
+def summarize(seq: int, balances: dict[tuple[str, str], int]) -> Read:
+    held = sum(v for (account, asset), v in balances.items() if asset == INR and account != BANK)
+    negative = [
+        f"{account} {asset} {balance}"
+        for (account, asset), balance in balances.items()
+        if account.startswith("user:") and not account.endswith(":intraday") and balance < 0
+    ]
+    shares: dict[str, int] = {}
+    for (account, asset), balance in balances.items():
+        if asset != INR:
+            shares[asset] = shares.get(asset, 0) + balance
+            if account == DEPOSITORY and balance > 0:
+                negative.append(f"{account} {asset} {balance}")
+    unbalanced = [asset for asset, total in shares.items() if total]
+    return Read(seq, held, balances.get((BANK, INR), 0), negative, unbalanced)
 
 
 def read_all_balances(engine: Engine) -> tuple[int, dict[tuple[str, str], int]]:
@@ -96,7 +127,7 @@ def test_every_read_of_all_balances_sums_to_paid_in_minus_paid_out(
                 events.update((e.seq, e) for e in batch)
 
     keep(trading.submit_many(setup_commands()).result())
-    reads: list[tuple[int, dict[tuple[str, str], int]]] = []
+    reads: list[Read] = []
     done = threading.Event()
 
     def produce(worker: int) -> None:
@@ -106,7 +137,7 @@ def test_every_read_of_all_balances_sums_to_paid_in_minus_paid_out(
 
     def read() -> None:
         while not done.is_set():
-            reads.append(read_all_balances(engine))
+            reads.append(summarize(*read_all_balances(engine)))
 
     producers = [threading.Thread(target=produce, args=(n,)) for n in range(PRODUCERS)]
     reader = threading.Thread(target=read)
@@ -121,28 +152,16 @@ def test_every_read_of_all_balances_sums_to_paid_in_minus_paid_out(
     done.set()
     reader.join()
     runner.close()
-    reads.append(read_all_balances(engine))
+    reads.append(summarize(*read_all_balances(engine)))
 
     assert len(events) == last
     assert sum(isinstance(e, ev.TradeExecuted) for e in events.values()) > OPERATIONS // 20
     net_paid_in = paid_in_minus_out(events)
-    for seq, balances in reads:
-        held = sum(
-            v for (account, asset), v in balances.items() if asset == INR and account != BANK
-        )
-        assert held == net_paid_in[seq], f"read at event {seq}"
-        assert -balances.get((BANK, INR), 0) == held
-        for (account, asset), balance in balances.items():
-            if account.startswith("user:") and not account.endswith(":intraday"):
-                assert balance >= 0, f"{account} {asset} is {balance} at event {seq}"
-            if asset != INR:
-                assert account != BANK
-        shares: dict[str, int] = {}
-        for (_, asset), balance in balances.items():
-            if asset != INR:
-                shares[asset] = shares.get(asset, 0) + balance
-        assert all(total == 0 for total in shares.values()), shares
-        assert all(balances.get((DEPOSITORY, a), 0) <= 0 for a in shares)
+    for read in reads:
+        assert read.held_inr == net_paid_in[read.seq], f"read at event {read.seq}"
+        assert read.bank_inr == -read.held_inr
+        assert read.negative == [], f"negative balances at event {read.seq}: {read.negative}"
+        assert read.unbalanced_assets == [], f"at event {read.seq}"
     assert len(reads) > 2
     report = reconcile(engine, journal)
     assert report.ok, report.differences[:5]
