@@ -16,19 +16,16 @@ def open_ticket(page: Page, symbol: str, key: str) -> None:
 
 
 def add_funds(page: Page, rupees: str) -> None:
-    """Through the payment gateway's sandbox checkout when the platform has one (the ledger
-    issue), else the development deposit, which credits at once."""
+    """Through the payment gateway sandbox: its hosted checkout opens in a new tab; paying
+    there sends the signed webhook that deposits the money."""
     page.get_by_role("link", name="Funds").click()
     page.fill("input[name=amount]", rupees)
     page.get_by_role("button", name="Add funds").click()
-    checkout = page.get_by_test_id("checkout-link")
-    expect(checkout.or_(page.locator(".toast", has_text="Funds added"))).to_be_visible()
-    if checkout.is_visible():
-        with page.context.expect_page() as opened:
-            checkout.click()
-        gateway = opened.value
-        gateway.get_by_role("button", name="Pay").click()
-        gateway.close()
+    with page.context.expect_page() as opened:
+        page.get_by_test_id("checkout-link").click()
+    gateway = opened.value
+    gateway.get_by_role("button", name="Pay").click()
+    gateway.close()
 
 
 def test_sign_up_enable_totp_then_log_in_with_a_code_succeeds(page: Page, shots: Shots) -> None:
@@ -67,7 +64,7 @@ def test_add_funds_rest_and_cancel_a_limit_buy_then_fill_a_market_buy(
     expect(page.get_by_test_id("funds-available")).to_have_text("₹1,00,000.00")
     shots("funds-added")
 
-    # A LIMIT buy well below the market rests (the house ladder bids around the last price).
+    # A LIMIT buy well below the market rests (the simulator's makers quote around ~1,524).
     open_ticket(page, "INFY", "b")
     window = page.locator(ORDER_WINDOW)
     window.locator("input[name=quantity]").fill("2")
@@ -92,7 +89,7 @@ def test_add_funds_rest_and_cancel_a_limit_buy_then_fill_a_market_buy(
     expect(open_orders.locator("tr")).to_have_count(0)
     shots("limit-buy-cancelled")
 
-    # A MARKET buy fills against the ladder: toast, position, funds.
+    # A MARKET buy fills against the simulator's makers: toast, position, funds.
     open_ticket(page, "INFY", "b")
     window.get_by_label("Market", exact=True).check()
     window.locator("input[name=quantity]").fill("3")
