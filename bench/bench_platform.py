@@ -1,8 +1,9 @@
-"""What the benchmark servers share: a real platform's settings in a scratch directory (SQLite,
-journal with fsync), rate limits out of the way, and uvicorn run as ``bourse serve`` runs it."""
+"""What the platform benchmarks share: a real platform's settings in a scratch directory (SQLite,
+journal with fsync), rate limits out of the way, uvicorn run as ``bourse serve`` runs it, and
+the loopback ports the load generators find it on."""
 
 import dataclasses
-import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,17 @@ def bench_settings(directory: str, port: int, **overrides: Any) -> Settings:
     )
 
 
-def pin_to_cpu(cpu: int | None) -> None:
-    if cpu is not None and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {cpu})
-
-
 def serve(app: Starlette, port: int, **options: Any) -> None:
     """uvicorn with the options of ``bourse serve`` (``options`` added or overriding)."""
     uvicorn.run(app, host="127.0.0.1", port=port, **{**UVICORN_OPTIONS, **options})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,18 +35,13 @@ from typing import Any
 import psutil
 import uvloop
 
+from bench_platform import free_port, listening
 from timing import percentile
 from ws_client import Stats, connect_all, upgrade_request
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"updates_per_s": 80_000, "latency_p99_ms": 100, "server_rss_mib": 1024}
 PROBE_EVERY = 100
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def post(port: int, path: str) -> None:
@@ -163,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 120
-            while not seed_path.exists() or not _listening(port):
+            while not seed_path.exists() or not listening(port):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("the benchmark server did not start")
                 time.sleep(0.1)
@@ -195,11 +189,6 @@ def main(argv: list[str] | None = None) -> None:
         and fanout["server_rss_mib"] <= TARGETS["server_rss_mib"]
     )
     print(json.dumps(line), flush=True)
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 if __name__ == "__main__":

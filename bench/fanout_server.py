@@ -29,12 +29,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from bench_platform import bench_settings, pin_to_cpu, serve
+from bench_platform import bench_settings, serve
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
 from bourse.domain.enums import OrderType, Product, Side
 from bourse.domain.instrument import Instrument, Segment, make_instrument_token
 from bourse.settings import StreamSettings
+from timing import pin_to_cpu
 
 MAKER = 1_000_000_000_001
 TAKER = 1_000_000_000_002
@@ -163,7 +164,8 @@ def main() -> None:
     port, out, count = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
     flush_ms = int(sys.argv[5]) if len(sys.argv) > 5 else 50
-    pin_to_cpu(cpu)
+    if cpu is not None:
+        pin_to_cpu(cpu)
     listed = instruments(count)
     with tempfile.TemporaryDirectory(prefix="bourse-bench-fanout-") as directory:
         settings = bench_settings(

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,14 +25,11 @@ from typing import Any
 
 import uvloop
 
+from bench_platform import free_port, listening
+from timing import percentile
+
 HERE = Path(__file__).resolve().parent
 TARGETS = {"ops_per_s": 10_000, "p99_us": 10_000}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Client(asyncio.Protocol):
@@ -123,19 +119,15 @@ async def drive(port: int, requests: list[bytes], warmup_s: float, seconds: floa
     return run
 
 
-def percentile(samples: list[int], q: float) -> float:
-    return round(samples[min(len(samples) - 1, int(q * len(samples)))] / 1000, 1)
-
-
 def figures(run: Run, seconds: float, cpu_s: float) -> dict[str, Any]:
     samples = sorted(run.latencies)
     return {
         # CPU the server spent per answer: unlike the rates, barely moved by other load.
         "server_cpu_us_per_op": round(cpu_s * 1e6 / max(1, run.answered), 1),
         "ops_per_s": round(len(samples) / seconds),
-        "p50_us": percentile(samples, 0.50),
-        "p99_us": percentile(samples, 0.99),
-        "p999_us": percentile(samples, 0.999),
+        "p50_us": round(percentile(samples, 0.50) / 1000, 1),
+        "p99_us": round(percentile(samples, 0.99) / 1000, 1),
+        "p999_us": round(percentile(samples, 0.999) / 1000, 1),
         "answers": len(samples),
         "failures": run.failures,
         "statuses": run.statuses,
@@ -186,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 120
-            while not tokens_path.exists() or not _listening(port):
+            while not tokens_path.exists() or not listening(port):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("the benchmark server did not start")
                 time.sleep(0.1)
@@ -216,11 +208,6 @@ def main(argv: list[str] | None = None) -> None:
         line["ops_per_s"] >= TARGETS["ops_per_s"] and line["p99_us"] <= TARGETS["p99_us"]
     )
     print(json.dumps(line), flush=True)
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 if __name__ == "__main__":

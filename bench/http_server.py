@@ -16,12 +16,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bench_platform import bench_settings, pin_to_cpu, serve
+from bench_platform import bench_settings, serve
 from bourse.api.envelope import success
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
 from bourse.domain.enums import OrderType, Product, Side
 from bourse.sim.instruments import starter_instruments
+from timing import pin_to_cpu
 
 MAKER = 1_000_000_000_002
 ASK_LOTS = 50
@@ -69,7 +70,8 @@ async def bare(request: Request) -> Response:
 def main() -> None:
     port, users, tokens_path = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
-    pin_to_cpu(cpu)
+    if cpu is not None:
+        pin_to_cpu(cpu)
     with tempfile.TemporaryDirectory(prefix="bourse-bench-http-") as directory:
         settings = bench_settings(directory, port)
         platform = create_platform(settings, hooks=[lambda p: seed(p, users, tokens_path)])

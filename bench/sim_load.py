@@ -16,7 +16,6 @@ the simulator on against the same run's baseline.
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,19 +25,11 @@ from typing import Any
 
 import httpx
 
+from bench_platform import free_port, listening
+from timing import percentile
+
 HERE = Path(__file__).resolve().parent
 TARGETS = {"sim_orders_per_s": 5_000, "human_p99_ms": 50.0}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
 
 
 def human_orders(
@@ -75,8 +66,8 @@ def human_orders(
     return {
         "human_orders": len(latencies),
         "human_failures": failures,
-        "human_p50_ms": percentile(latencies, 0.50),
-        "human_p99_ms": percentile(latencies, 0.99),
+        "human_p50_ms": round(percentile(sorted(latencies), 0.50), 2),
+        "human_p99_ms": round(percentile(sorted(latencies), 0.99), 2),
         "human_max_ms": round(max(latencies), 2),
         "sim_orders_per_s": round((after["commands"] - counters["commands"]) / elapsed),
         "sim_places_per_s": round((after["placed"] - counters["placed"]) / elapsed),
@@ -93,7 +84,7 @@ def phase(rate: float, args: argparse.Namespace) -> dict[str, Any]:
         )
         try:
             deadline = time.monotonic() + 120
-            while not tokens_path.exists() or not _listening(port):
+            while not tokens_path.exists() or not listening(port):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("the benchmark server did not start")
                 time.sleep(0.1)
@@ -130,11 +121,6 @@ def main(argv: list[str] | None = None) -> None:
         and loaded["human_p99_ms"] <= TARGETS["human_p99_ms"]
     )
     print(json.dumps(line), flush=True)
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 if __name__ == "__main__":
