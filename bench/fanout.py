@@ -11,7 +11,9 @@ over the instruments (real orders through the real core), for ``--warmup`` + ``-
 Figures over the measured seconds: ``updates_per_s`` (instrument ticks delivered to clients,
 summed over connections), ``messages_per_s`` (WebSocket frames), trade-to-client latency
 (probe ticks whose last trade time is new: receive time minus that trade's journal time, both
-wall clocks of this machine), and the server process's peak RSS.
+wall clocks of this machine), the server process's peak RSS, and its CPU time over the
+measured seconds (``server_cpu_share`` of one core, ``server_cpu_us_per_message``: the figure
+that other load on the machine disturbs least).
 
 Baseline, in the same run: the same server and WebSocket stack broadcasting one pre-encoded
 frame (as many quote ticks as the measured frames carried on average, stamped with the send
@@ -73,16 +75,25 @@ def latency_figures(samples: list[int]) -> dict[str, Any]:
     }
 
 
-async def measure(stats: Stats, seconds: float) -> dict[str, Any]:
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+async def measure(stats: Stats, seconds: float, server: psutil.Process) -> dict[str, Any]:
     stats.ticks = stats.messages = 0
     stats.latencies = []
     stats.measuring = True
+    cpu_before = cpu_seconds(server)
     await asyncio.sleep(seconds)
+    cpu = cpu_seconds(server) - cpu_before
     stats.measuring = False
     return {
         "updates_per_s": round(stats.ticks / seconds),
         "messages_per_s": round(stats.messages / seconds),
         "ticks_per_message": round(stats.ticks / max(1, stats.messages), 2),
+        "server_cpu_share": round(cpu / seconds, 2),
+        "server_cpu_us_per_message": round(cpu / max(1, stats.messages) * 1e6, 2),
         **latency_figures(stats.latencies),
     }
 
@@ -109,7 +120,7 @@ async def run(
     duration = args.warmup + args.seconds + 1
     await asyncio.to_thread(post, port, f"/bench/trades?rate={args.rate}&seconds={duration}")
     await asyncio.sleep(args.warmup)
-    fanout = await measure(stats, args.seconds)
+    fanout = await measure(stats, args.seconds, watch.process)
     fanout["server_rss_mib"] = round(watch.peak / 2**20)
     fanout["closed_by_server"] = stats.closed
     await asyncio.sleep(1.5)
@@ -124,7 +135,7 @@ async def run(
     ticks = max(1, round(fanout["ticks_per_message"]))
     await asyncio.to_thread(post, port, f"/bench/bare?seconds={duration}&ticks={ticks}")
     await asyncio.sleep(args.warmup)
-    bare = await measure(bare_stats, args.seconds)
+    bare = await measure(bare_stats, args.seconds, watch.process)
     for client in bare_clients:
         assert client.transport is not None
         client.transport.close()
@@ -178,7 +189,10 @@ def main(argv: list[str] | None = None) -> None:
             "subscriptions_per_client": args.subscriptions,
             "trades_per_s": args.rate,
             "flush_ms": args.flush_ms,
-            "server": "uvicorn + httptools + uvloop, websockets-sansio, one process on one CPU",
+            "server": (
+                "uvicorn + httptools + uvloop, websockets-sansio with direct frame writes, "
+                "one process on one CPU"
+            ),
             "loadavg_1m": round(os.getloadavg()[0], 2),
             "targets": TARGETS,
         }

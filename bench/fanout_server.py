@@ -10,9 +10,10 @@ with the instrument tokens) every benchmark connection uses, then serves with uv
   of one share on a random instrument ``rate`` times a second (the trades print at a random
   walk of prices), through the real journal and core, so every tick comes from real events;
 * WebSocket ``/bench/bare``: the baseline, the same WebSocket stack with nothing behind it;
-  ``POST /bench/bare?seconds=&ticks=`` broadcasts one pre-encoded frame of ``ticks`` quote
+  ``POST /bench/bare?seconds=&ticks=`` broadcasts one pre-encoded message of ``ticks`` quote
   ticks (stamped with the send time) to every connection of it, round after round, for
-  ``seconds``;
+  ``seconds`` — written as the hub writes: straight to the socket when it takes a frame at
+  once (``bourse.api.ws_frames``), else by the awaited ASGI send;
 * ``GET /bench/stats``: the hub's counters.
 """
 
@@ -30,6 +31,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bench_platform import bench_settings, serve
+from bourse.api.ws_frames import DIRECT_FRAMES
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
 from bourse.domain.enums import OrderType, Product, Side
@@ -142,12 +144,14 @@ class Bench:
         body = b",".join(QUOTE_TICK % i.token for i in self.listed[:ticks])
         until = time.monotonic() + seconds
         while time.monotonic() < until:
-            frame = (
-                b'{"type":"ticks","sent_ns":%d,"data":[' % time.time_ns() + body + b"]}"
-            ).decode()
+            message = b'{"type":"ticks","sent_ns":%d,"data":[' % time.time_ns() + body + b"]}"
             for websocket in list(self.bare):
+                frames = websocket.scope["extensions"].get(DIRECT_FRAMES)
                 try:
-                    await websocket.send_text(frame)
+                    if frames is not None and frames.can_write():
+                        frames.write_text(message)
+                    else:
+                        await websocket.send_text(message.decode())
                 except Exception:
                     self.bare.discard(websocket)
             await asyncio.sleep(0)

@@ -107,6 +107,9 @@ UVICORN_OPTIONS: dict[str, Any] = {
     # Ticks are encoded once and shared by every subscriber; compressing per connection would
     # redo that work for each one (browsers offer permessage-deflate by default).
     "ws_per_message_deflate": False,
+    # uvicorn's sans-I/O WebSocket protocol, which also lets the stream hub write ready frames
+    # straight to the socket (see bourse.api.ws_frames).
+    "ws": "bourse.api.ws_frames:DirectFramesProtocol",
 }
 """How ``bourse run`` / ``bourse serve`` (and the HTTP benchmark's server) run uvicorn."""
 

@@ -8,17 +8,22 @@ Three queues, all bounded, drained by one sender task in this order:
   ``max_order_backlog`` wait, the client is too slow and is disconnected (close code 1013,
   "try again later"); it reconnects and reads the order book over REST;
 * ticks — conflated: the latest state per instrument wins. The hub does not queue ticks on
-  the connection: it marks which instruments changed (a version per instrument) and wakes the
-  connection; when its sender is free it *pulls* the current encoded tick of every subscribed
-  instrument newer than what it last sent (``tick_source``). A busy or stuck connection
-  therefore costs the hub one flag check per change, holds nothing but its subscription list,
-  and never stalls anyone else. The hub notes the flush since which new ticks wait untaken
-  (``ticks_waiting_since``); a client that has not taken them for ``max_tick_backlog`` flushes
-  is closed with 1013 too. (``offer_tick`` pushes one tick directly, conflated the same way.)
+  the connection: it adds the instruments that changed to the connection's ``due`` set and
+  wakes it; when its sender is free it *pulls* the current encoded tick of each due instrument
+  (``tick_source``). A busy or stuck connection therefore costs the hub one set insertion per
+  change, holds at most its subscription list, and never stalls anyone else. The hub notes
+  the flush since which new ticks wait untaken (``ticks_waiting_since``); a client that has
+  not taken them for ``max_tick_backlog`` flushes is closed with 1013 too. (``offer_tick``
+  pushes one tick directly, conflated the same way.)
 
 Producers (the hub) only append and wake the sender; nothing they do awaits the network. A
 close interrupts a send stuck on a client that does not read; the close frame follows once
 the client reads again (or the socket is dropped after ``close_timeout`` seconds).
+
+Where the server offers a `FrameWriter` (see ``ws_frames``), frames that the socket can take at
+once are written synchronously instead of through an awaited send, and the hub's flush writes
+a connection's ticks itself (`try_send_ticks`) when nothing else is queued: no task switch per
+connection per flush. The sender task remains for whatever has to wait for the socket.
 """
 
 import asyncio
@@ -47,17 +52,27 @@ class MessageSocket(Protocol):
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
 
 
+class FrameWriter(Protocol):
+    """A synchronous way to send a text frame, when the socket can take it right now."""
+
+    def can_write(self) -> bool: ...
+
+    def write_text(self, payload: bytes) -> None: ...
+
+
 class StreamConnection:
     def __init__(
         self,
         socket: MessageSocket,
         account: AccountId,
         *,
+        frames: FrameWriter | None = None,
         max_order_backlog: int = 1000,
         max_replies: int = 100,
         close_timeout: float = CLOSE_TIMEOUT_SECONDS,
     ) -> None:
         self.socket = socket
+        self.frames = frames
         self.account = account
         self.modes: dict[InstrumentToken, str] = {}
         """Subscribed instruments and the mode of each (ltp, quote, full)."""
@@ -69,10 +84,10 @@ class StreamConnection:
         self._ticks: dict[InstrumentToken, bytes] = {}
         self.ticks_waiting_since = NOT_WAITING
         """Number of the flush since which ticks wait untaken, or NOT_WAITING."""
-        self.seen: dict[InstrumentToken, int] = {}
-        """Per subscribed instrument, the version last sent (-1: its snapshot is due)."""
+        self.due: set[InstrumentToken] = set()
+        """Subscribed instruments whose current tick this connection has not been sent yet."""
         self.tick_source: Callable[[StreamConnection], list[bytes]] | None = None
-        """The hub's pull: encoded ticks newer than ``seen`` (and ``seen`` moved on)."""
+        """The hub's pull: the encoded current ticks of the ``due`` instruments (emptied)."""
         self.woken = False
         """The sender has been woken and has not yet found itself with nothing to send."""
         self.sent = 0
@@ -165,12 +180,35 @@ class StreamConnection:
                 message = self.next_message()
                 if message is None:
                     break
-                self._sending = True
-                try:
-                    await self.socket.send_text(message.decode())
-                finally:
-                    self._sending = False
+                frames = self.frames
+                if frames is not None and frames.can_write():
+                    frames.write_text(message)
+                else:
+                    self._sending = True
+                    try:
+                        await self.socket.send_text(message.decode())
+                    finally:
+                        self._sending = False
                 self.sent += 1
+
+    def try_send_ticks(self) -> bool:
+        """Write the pending ticks now, if the socket takes a frame at once and nothing else
+        waits to be sent; False when the sender task has to take them instead."""
+        frames = self.frames
+        if (
+            frames is None
+            or self._sending
+            or self._replies
+            or self._orders
+            or self.close_reason is not None
+            or not frames.can_write()
+        ):
+            return False
+        message = self._take_ticks()
+        if message is not None:
+            frames.write_text(message)
+            self.sent += 1
+        return True
 
     def next_message(self) -> bytes | None:
         """Take the next message to send (replies, then orders, then all pending ticks)."""
@@ -178,6 +216,13 @@ class StreamConnection:
             return self._replies.popleft()
         if self._orders:
             return self._orders.popleft()
+        message = self._take_ticks()
+        if message is None:
+            self.woken = False
+        return message
+
+    def _take_ticks(self) -> bytes | None:
+        """All pending ticks in one message (the hub's newer ones and any offered), or None."""
         self.ticks_waiting_since = NOT_WAITING
         pulled = self.tick_source(self) if self.tick_source is not None else []
         if self._ticks:
@@ -185,5 +230,4 @@ class StreamConnection:
             pulled = [*ticks.values(), *pulled]
         if pulled:
             return b'{"type":"ticks","data":[' + b",".join(pulled) + b"]}"
-        self.woken = False
         return None

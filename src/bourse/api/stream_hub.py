@@ -3,16 +3,20 @@ subscribed instruments, market status announcements and heartbeats.
 
 The hub watches the read models (on the loop thread, right after each durable batch is
 applied). An order update is encoded once and queued on the owner's connections, looked up by
-account, so no other user's connection can ever see it. Instruments whose market data changed
-are marked dirty; a flusher task, at most once per ``flush_interval`` seconds, gives each dirty
-instrument a new version (the flush number) and wakes its subscribers. A woken connection, when
-its sender is free, pulls the ticks of its instruments whose version is newer than the one it
-last sent: each (instrument, mode, version) is encoded once — quotes and depth come from the
-market-data projection, no trip to the core — and the same bytes serve every subscriber.
-Conflation is therefore free: a connection busy sending simply pulls the latest state later,
-and the hub spends one flag check per subscriber of a changed instrument. A connection whose
-ticks have waited untaken for ``max_tick_backlog`` flushes is closed (1013). Every
-``heartbeat_interval`` seconds a connection that was sent nothing meanwhile gets
+account, so no other user's connection can ever see it. Every change of an instrument's market
+data gives it a new version and marks it dirty. A flusher, at most once per ``flush_interval``
+seconds while anything changed, adds each dirty instrument to the ``due`` set of its
+subscribers, then goes over the connections with something due (yielding to the loop every
+``FLUSH_SLICE`` of them, so order entry is never held up by a long flush) and sends each the
+current tick of its due instruments: each (instrument, mode, version) is encoded once — quotes
+and depth come from the market-data projection, no trip to the core — and the same bytes serve
+every subscriber. A connection whose socket takes a frame at once gets its ticks written right
+there (`StreamConnection.try_send_ticks`); any other is woken and its sender task takes them
+when the socket is free. Conflation is therefore free: a connection that is behind simply gets
+the latest state later, and its due set never outgrows its subscription list. Ticks are encoded
+when a connection's turn comes, not when the flush starts, so what is written is current. A
+connection whose ticks have waited untaken for ``max_tick_backlog`` flushes is closed (1013).
+Every ``heartbeat_interval`` seconds a connection that was sent nothing meanwhile gets
 ``{"type":"heartbeat"}``.
 
 Status announcements (halt, resume, a trade at a circuit limit) go to the instrument's
@@ -47,6 +51,8 @@ MODES = ("ltp", "quote", "full")
 DEFAULT_MODE = "quote"
 FULL_DEPTH_LEVELS = 5
 HEARTBEAT = b'{"type":"heartbeat"}'
+FLUSH_SLICE = 512
+"""Connections served between two yields to the event loop during a flush."""
 
 
 class StatusData(msgspec.Struct, frozen=True):
@@ -90,10 +96,12 @@ class StreamHub:
         self.max_tick_backlog = max_tick_backlog
         self._heartbeat_interval = heartbeat_interval
         self._by_account: dict[AccountId, set[StreamConnection]] = {}
+        self._connections: set[StreamConnection] = set()
         self._subscribers: dict[InstrumentToken, set[StreamConnection]] = {}
         self._dirty: set[InstrumentToken] = set()
-        self._fresh: set[StreamConnection] = set()
+        self._changes = 0
         self._versions: dict[InstrumentToken, int] = {}
+        """Per instrument, the number of the change that last touched its market data."""
         self._frames: dict[tuple[InstrumentToken, str], tuple[int, bytes]] = {}
         self._wake: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -123,24 +131,24 @@ class StreamHub:
 
     @property
     def connections(self) -> int:
-        return sum(len(connections) for connections in self._by_account.values())
+        return len(self._connections)
 
     def all_connections(self) -> Iterator[StreamConnection]:
-        for connections in self._by_account.values():
-            yield from connections
+        return iter(self._connections)
 
     def register(self, connection: StreamConnection) -> None:
         self._by_account.setdefault(connection.account, set()).add(connection)
+        self._connections.add(connection)
         connection.tick_source = self.pull
 
     def unregister(self, connection: StreamConnection) -> None:
+        self._connections.discard(connection)
         owned = self._by_account.get(connection.account)
         if owned is not None:
             owned.discard(connection)
             if not owned:
                 del self._by_account[connection.account]
         self.unsubscribe(connection, list(connection.modes))
-        self._fresh.discard(connection)
         connection.tick_source = None
 
     # --- subscriptions -------------------------------------------------------------------------
@@ -166,16 +174,15 @@ class StreamHub:
                 )
                 break
             connection.modes[token] = mode
-            connection.seen[token] = -1  # its snapshot (in this mode) is due
+            connection.due.add(token)  # its snapshot (in this mode)
             self._subscribers.setdefault(token, set()).add(connection)
-            self._fresh.add(connection)
         self._kick()
         return problems
 
     def unsubscribe(self, connection: StreamConnection, tokens: list[InstrumentToken]) -> None:
         for token in tokens:
             connection.modes.pop(token, None)
-            connection.seen.pop(token, None)
+            connection.due.discard(token)
             subscribers = self._subscribers.get(token)
             if subscribers is not None:
                 subscribers.discard(connection)
@@ -194,6 +201,10 @@ class StreamHub:
                 for connection in connections:
                     connection.push_order(message)
         if tokens:
+            self._changes += 1
+            change, versions = self._changes, self._versions
+            for token in tokens:
+                versions[token] = change
             self._dirty |= tokens
             self._kick()
         for announcement in self._models.market.take_announcements():
@@ -214,14 +225,26 @@ class StreamHub:
 
     async def _run_flusher(self) -> None:
         assert self._wake is not None
+        loop = asyncio.get_running_loop()
         while True:
             await self._wake.wait()
             self._wake.clear()
+            started = loop.time()
             try:
-                self.flush()
+                await self._flush_in_slices()
             except Exception:
                 logger.exception("flushing ticks failed")
-            await asyncio.sleep(self._interval)
+            await asyncio.sleep(max(0.0, self._interval - (loop.time() - started)))
+
+    async def _flush_in_slices(self) -> None:
+        flush = self._begin_flush()
+        connections = [connection for connection in self._connections if connection.due]
+        for start in range(0, len(connections), FLUSH_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            for connection in connections[start : start + FLUSH_SLICE]:
+                self._serve(connection, flush)
+        self._end_flush(flush)
 
     async def _run_heartbeat(self) -> None:
         seen: dict[StreamConnection, int] = {}
@@ -235,37 +258,48 @@ class StreamHub:
             seen = now
 
     def flush(self) -> None:
-        """Give every changed instrument a new version and wake its subscribers."""
+        """Serve every connection its newer ticks now, in one go (the flusher yields between
+        slices of connections)."""
+        flush = self._begin_flush()
+        for connection in [connection for connection in self._connections if connection.due]:
+            self._serve(connection, flush)
+        self._end_flush(flush)
+
+    def _begin_flush(self) -> int:
+        """Number the flush and make every instrument changed since the last one due to its
+        subscribers."""
         self.flushes += 1
-        flush = self.flushes
         dirty, self._dirty = self._dirty, set()
-        fresh, self._fresh = self._fresh, set()
-        versions = self._versions
-        subscribed = self._subscribers
+        subscribers = self._subscribers
         for token in dirty:
-            versions[token] = flush
-            for connection in subscribed.get(token, ()):
-                if connection.ticks_waiting_since == NOT_WAITING:
-                    connection.ticks_due(flush)
-        for connection in fresh:
-            connection.ticks_due(flush)
+            for connection in subscribers.get(token, ()):
+                connection.due.add(token)
+        return self.flushes
+
+    def _end_flush(self, flush: int) -> None:
         if flush % 8 == 0:
             self._close_stalled(flush)
 
+    @staticmethod
+    def _serve(connection: StreamConnection, flush: int) -> None:
+        if connection.due and not connection.try_send_ticks():
+            connection.ticks_due(flush)
+
     def pull(self, connection: StreamConnection) -> list[bytes]:
-        """The encoded ticks of ``connection``'s instruments newer than it has seen."""
-        versions, seen, frames = self._versions, connection.seen, self._frames
+        """The current encoded ticks of ``connection``'s due instruments (no longer due)."""
+        versions, modes, frames = self._versions, connection.modes, self._frames
         found: list[bytes] = []
-        for token, mode in connection.modes.items():
-            version = versions.get(token, 0)
-            if version <= seen.get(token, -1):
+        for token in connection.due:
+            mode = modes.get(token)
+            if mode is None:
                 continue
-            seen[token] = version
+            version = versions.get(token, 0)
             key = (token, mode)
             cached = frames.get(key)
             if cached is None or cached[0] != version:
                 cached = frames[key] = (version, self._encode(token, mode))
             found.append(cached[1])
+        connection.due.clear()
         return found
 
     def _encode(self, token: InstrumentToken, mode: str) -> bytes:

@@ -27,6 +27,7 @@ from bourse.api.errors import ApiError, from_identity
 from bourse.api.gateway import Gateway
 from bourse.api.stream_connection import CLOSE_POLICY, StreamConnection
 from bourse.api.stream_hub import DEFAULT_MODE, MODES, StreamHub
+from bourse.api.ws_frames import DIRECT_FRAMES
 from bourse.identity.errors import IdentityError
 from bourse.identity.models import Principal
 
@@ -62,7 +63,10 @@ class StreamEndpoint:
             return
         await websocket.accept()
         connection = StreamConnection(
-            websocket, principal.account_id, max_order_backlog=self.max_order_backlog
+            websocket,
+            principal.account_id,
+            frames=websocket.scope["extensions"].get(DIRECT_FRAMES),
+            max_order_backlog=self.max_order_backlog,
         )
         self.hub.register(connection)
         loop = asyncio.get_running_loop()

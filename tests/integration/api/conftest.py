@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 
 from bourse.app import Platform, create_platform
+from bourse.cli_platform import UVICORN_OPTIONS
 from bourse.settings import RateLimitSettings, Settings
 
 START_TIMEOUT_SECONDS = 30
@@ -57,7 +58,13 @@ def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Set
 def serve(platform: Platform) -> tuple[uvicorn.Server, threading.Thread, str]:
     port = free_port()
     config = uvicorn.Config(
-        platform.app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        platform.app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws=UVICORN_OPTIONS["ws"],
+        ws_per_message_deflate=UVICORN_OPTIONS["ws_per_message_deflate"],
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)

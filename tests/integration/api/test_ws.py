@@ -140,6 +140,19 @@ def test_subscribed_ticks_follow_trades_in_each_mode(venue: Served, http: Any) -
     assert set(ltp) == {"mode", "instrument_token", "tradable", "last_price"}
 
 
+def test_the_served_stream_writes_ready_frames_directly(venue: Served, http: Any) -> None:
+    """uvicorn runs with the protocol that hands the hub a direct frame writer (ws_frames)."""
+    alice = new_trader(http)
+    with stream(venue, alice) as ws:
+        ws.send(json.dumps({"a": "subscribe", "v": [INFY.token]}))
+        receive(ws, "ticks")
+        hub = venue.platform.trading_side.hub
+        assert hub is not None
+        ready = [c.frames is not None and c.frames.can_write() for c in hub.all_connections()]
+
+    assert ready == [True]
+
+
 def test_unsubscribed_instruments_send_no_ticks(venue: Served, http: Any) -> None:
     alice, bob = new_trader(http), new_trader(http)
     with stream(venue, alice) as ws:

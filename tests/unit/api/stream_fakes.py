@@ -27,6 +27,22 @@ class FakeSocket:
         self.closed = (code, reason)
 
 
+class FakeFrames:
+    """A direct frame writer (see ``bourse.api.ws_frames``) that takes frames while ``open``;
+    closing it stands for a socket whose write buffer is full."""
+
+    def __init__(self, socket: FakeSocket) -> None:
+        self.socket = socket
+        self.open = True
+
+    def can_write(self) -> bool:
+        return self.open
+
+    def write_text(self, payload: bytes) -> None:
+        assert self.open, "written without asking can_write()"
+        self.socket.sent.append(payload.decode())
+
+
 class FedModels(Market):
     """A core whose every batch of events goes through ``ReadModels`` (and its watchers)."""
 

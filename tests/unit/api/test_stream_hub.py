@@ -8,7 +8,7 @@ import json
 from bourse.api.stream_connection import CLOSE_TRY_AGAIN_LATER, StreamConnection
 from bourse.api.stream_hub import StreamHub
 from bourse.domain import commands as cmd
-from tests.unit.api.stream_fakes import FakeSocket, FedModels, settle
+from tests.unit.api.stream_fakes import FakeFrames, FakeSocket, FedModels, settle
 from tests.unit.core.market import INFY, TCS
 
 
@@ -56,6 +56,46 @@ def test_a_client_that_stops_reading_does_not_delay_others_and_is_closed() -> No
     assert slow_socket.closed[0] == CLOSE_TRY_AGAIN_LATER
     assert "too slow" in (slow_socket.closed[1] or "")
     assert slow.pending_ticks == 0
+
+
+def test_ready_sockets_get_their_ticks_written_by_the_flush_itself() -> None:
+    """With direct frame writers the flush writes the ticks (no sender task runs); a socket
+    that cannot take a frame falls back to its sender, is not waited for, and is closed once
+    its ticks have waited too long."""
+
+    async def scenario() -> tuple[FakeSocket, FakeSocket, StreamHub]:
+        market = FedModels()
+        hub = StreamHub(market.models, flush_interval=3600, max_tick_backlog=10)
+        hub.start()
+        fast_socket, slow_socket = FakeSocket(), FakeSocket()
+        slow_socket.gate.clear()  # its ASGI send would wait forever
+        fast = StreamConnection(fast_socket, account=7, frames=FakeFrames(fast_socket))
+        slow_frames = FakeFrames(slow_socket)
+        slow = StreamConnection(slow_socket, account=8, frames=slow_frames)
+        slow_sender = asyncio.create_task(slow.run_sender())
+        for connection in (fast, slow):
+            hub.register(connection)
+            hub.subscribe(connection, [INFY, TCS], "quote")
+        hub.flush()
+        assert len(slow_socket.sent) == 1  # written directly while its socket took frames
+        slow_frames.open = False
+        for step in range(40):
+            market.trade(1, 100_00 + 5 * step)
+            hub.flush()  # no await: nothing but the flush itself sends to ``fast``
+            last = ticks(fast_socket.sent)[-1]
+            assert (last["instrument_token"], last["last_price"]) == (INFY, 100 + 0.05 * step)
+            await settle()
+        await asyncio.wait_for(slow_sender, 5)
+        await hub.stop()
+        return fast_socket, slow_socket, hub
+
+    fast_socket, slow_socket, hub = asyncio.run(scenario())
+
+    assert [len(ticks([text])) for text in fast_socket.sent] == [2] + [1] * 40
+    assert hub.encoded <= 42  # INFY and TCS once, then INFY once per trade: shared by both
+    assert slow_socket.closed is not None
+    assert slow_socket.closed[0] == CLOSE_TRY_AGAIN_LATER
+    assert len(slow_socket.sent) == 1
 
 
 def statuses(connection: StreamConnection) -> list[tuple[int, str]]:
