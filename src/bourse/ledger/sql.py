@@ -1,5 +1,6 @@
 """Bulk writes of the ledger's rows, the same on SQLite and PostgreSQL."""
 
+import sqlite3
 from collections.abc import Sequence
 from contextlib import ExitStack
 from types import TracebackType
@@ -40,11 +41,14 @@ UPSERT_BALANCES_FROM_ARRAYS = (
 def insert_rows(
     connection: Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """One ``executemany`` straight on the driver (qmark parameters, SQLite): SQLAlchemy's
-    per-row parameter processing cost several times SQLite's own insert."""
+    """One ``executemany`` on the SQLite driver itself, in the caller's transaction: SQLAlchemy's
+    per-row parameter processing cost several times SQLite's own insert, and on the small
+    batches of the embedded order path even its per-statement work counts."""
     names = ", ".join(columns)
     marks = ", ".join("?" * len(columns))
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(rows))
+    _sqlite_driver(connection).executemany(
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows
+    )
 
 
 class LedgerBatchWriter:
@@ -136,7 +140,7 @@ def add_to_balances(connection: Connection, changes: BalanceChanges) -> None:
         accounts, assets, amounts = (list(column) for column in zip(*rows, strict=True))
         connection.exec_driver_sql(UPSERT_BALANCES_FROM_ARRAYS, (accounts, assets, amounts))
     else:
-        connection.exec_driver_sql(UPSERT_BALANCE, rows)
+        _sqlite_driver(connection).executemany(UPSERT_BALANCE, rows)
 
 
 def read_balances(connection: Connection) -> dict[tuple[str, str], int]:
@@ -162,4 +166,10 @@ def sum_postings(connection: Connection) -> dict[tuple[str, str], int]:
 def _driver(connection: Connection) -> psycopg.Connection[Any]:
     raw = connection.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
+    return raw
+
+
+def _sqlite_driver(connection: Connection) -> sqlite3.Connection:
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
     return raw
