@@ -12,19 +12,24 @@ defaults (fsync, synchronous_commit and full_page_writes on — unlike the test 
 2. **Lag while trading.** A journaled core (fsync per batch) runs a paced stream of crossing
    order pairs — ``TRADES_PER_S`` trades a second for ``SECONDS`` — with the projection runner
    following live; each event's lag is the time from its journal stamp to the commit of the
-   ledger batch that holds it. Reported: p50/p99/max lag and the trades/s actually reached.
+   ledger batch that holds it. Reported: p50/p99/max lag, the p99 of each second's events
+   (``lag_p99_ms_by_second``: does the lag grow?), the trades/s actually reached, and the CPU
+   seconds this process (core, load generator and projection) and PostgreSQL spent meanwhile,
+   with the load averages before and after: the machine is shared, and the figures move with it.
 
 Prints one JSON line. ``python bench/ledger.py [--trades N] [--seconds S]``.
 """
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import psutil
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +50,7 @@ from bourse.ledger.projection import LedgerProjection  # noqa: E402
 from bourse.projection.runner import ProjectionRunner  # noqa: E402
 from bourse.store import create_store_engine, upgrade  # noqa: E402
 from bourse.store.tables import ledger_postings  # noqa: E402
+from timing import percentile  # noqa: E402
 
 BATCH = 8192
 TRADES_PER_S = 5_000
@@ -136,18 +142,16 @@ def throughput(url: str, events: list[Event]) -> dict[str, float]:
     tune_gc_for_core()  # as the platform does: the event history is long-lived, not garbage
     bookkeeper = Bookkeeper(CONFIG)
     started = time.perf_counter()
-    postings = 0
-    rows: list[dict[str, object]] = []
-    for batch in batches(events):
-        entries, _ = bookkeeper.post(batch)
-        for entry in entries:
-            postings += len(entry.postings)
-            rows.extend(
-                {"entry_seq": entry.seq, "line": line, "account": p.account, "asset": p.asset,
-                 "amount": p.amount}
-                for line, p in enumerate(entry.postings)
-            )  # fmt: skip
+    entries = [entry for batch in batches(events) for entry in bookkeeper.post(batch)[0]]
     bookkeeper_s = time.perf_counter() - started
+    rows = [
+        {"entry_seq": entry.seq, "line": line, "account": p.account, "asset": p.asset,
+         "amount": p.amount}
+        for entry in entries
+        for line, p in enumerate(entry.postings)
+    ]  # fmt: skip
+    postings = len(rows)
+    del entries
 
     engine = create_store_engine(url)
     upgrade(url)
@@ -178,23 +182,54 @@ def throughput(url: str, events: list[Event]) -> dict[str, float]:
 
 
 class TimedRunner(ProjectionRunner):
-    """Records, for every event of every committed batch, commit time minus journal time."""
+    """Records, for every event of every committed batch, its journal stamp and its lag: the
+    commit time minus that stamp."""
 
+    stamps_ns: list[int]
     lags_ns: list[int]
 
     def apply(self, events: Sequence[Event]) -> None:
         super().apply(events)
         now = time.time_ns()
+        self.stamps_ns.extend(event.ts_ns for event in events)
         self.lags_ns.extend(now - event.ts_ns for event in events)
 
 
-def lag_while_trading(url: str, trades_per_s: int, seconds: float) -> dict[str, float]:
+def postgres_cpu_s(server: EmbeddedPostgres) -> float:
+    """CPU seconds of the server: the postmaster, its live children and those it reaped."""
+    postmaster = psutil.Process(int((server.data_dir / "postmaster.pid").read_text().split()[0]))
+    times = postmaster.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in postmaster.children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:  # it exited meanwhile
+            continue
+        total += times.user + times.system
+    return total
+
+
+def lag_ms(sorted_lags_ns: Sequence[int], q: float) -> float:
+    return round(percentile(sorted_lags_ns, q) / 1e6, 1) if sorted_lags_ns else 0.0
+
+
+def p99_by_second(stamps_ns: Sequence[int], lags_ns: Sequence[int], start_ns: int) -> list[float]:
+    """The p99 lag of the events stamped in each second from ``start_ns``."""
+    seconds: dict[int, list[int]] = {}
+    for stamp, lag in zip(stamps_ns, lags_ns, strict=True):
+        seconds.setdefault((stamp - start_ns) // 1_000_000_000, []).append(lag)
+    return [lag_ms(sorted(seconds[second]), 0.99) for second in sorted(seconds)]
+
+
+def lag_while_trading(
+    server: EmbeddedPostgres, url: str, trades_per_s: int, seconds: float
+) -> dict[str, object]:
     engine = create_store_engine(url)
     upgrade(url)
     tune_gc_for_core()
     journal = Path(tempfile.mkdtemp(prefix="bourse-bench-ledger-")) / "journal"
     runner = TimedRunner(engine, [LedgerProjection(CONFIG)], max_batch_events=BATCH)
-    runner.lags_ns = []
+    runner.stamps_ns, runner.lags_ns = [], []
     trading: JournaledCore[TradingCore] = JournaledCore.open(
         journal, CONFIG, on_durable=[runner.publish], fork_snapshots=False
     )
@@ -206,6 +241,9 @@ def lag_while_trading(url: str, trades_per_s: int, seconds: float) -> dict[str, 
         setup_events = len(runner.lags_ns)
         tick = 0.01
         per_tick = max(1, round(trades_per_s * tick))
+        load_before = os.getloadavg()
+        cpu_before, postgres_before = time.process_time(), postgres_cpu_s(server)
+        started_ns = time.time_ns()
         started = time.perf_counter()
         futures = []
         n = 0
@@ -224,19 +262,22 @@ def lag_while_trading(url: str, trades_per_s: int, seconds: float) -> dict[str, 
         trading.close()
     last = trading.core.event_seq
     runner.wait_for(last, 600)
+    cpu_s, postgres_s = time.process_time() - cpu_before, postgres_cpu_s(server) - postgres_before
     runner.close()
     engine.dispose()
-    lags = sorted(runner.lags_ns[setup_events:])
+    stamps, lags = runner.stamps_ns[setup_events:], runner.lags_ns[setup_events:]
     trades = trading.core.next_trade_id - 1
-
-    def pct(q: float) -> float:
-        return round(lags[min(len(lags) - 1, int(q * len(lags)))] / 1e6, 1) if lags else 0.0
-
+    ordered = sorted(lags)
     return {
         "trades_per_s": round(trades / elapsed),
-        "lag_p50_ms": pct(0.50),
-        "lag_p99_ms": pct(0.99),
-        "lag_max_ms": pct(1.0),
+        "lag_p50_ms": lag_ms(ordered, 0.50),
+        "lag_p99_ms": lag_ms(ordered, 0.99),
+        "lag_max_ms": lag_ms(ordered, 1.0),
+        "lag_p99_ms_by_second": p99_by_second(stamps, lags, started_ns),
+        "process_cpu_s": round(cpu_s, 2),
+        "postgres_cpu_s": round(postgres_s, 2),
+        "loadavg_before": load_before[0],
+        "loadavg_after": os.getloadavg()[0],
     }
 
 
@@ -254,7 +295,7 @@ def main() -> None:
         second = admin.url(admin.create_database())
         result: dict[str, object] = {"bench": "ledger", "postgres_fsync": True}
         result.update(throughput(first, generated_events(args.trades)))
-        result.update(lag_while_trading(second, args.rate, args.seconds))
+        result.update(lag_while_trading(server, second, args.rate, args.seconds))
         result["target_postings_per_s"] = 50_000
         result["target_lag_p99_ms"] = 1_000
     finally:

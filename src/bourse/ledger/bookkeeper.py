@@ -19,11 +19,8 @@ from bourse.domain.types import AccountId, Paise
 from bourse.ledger import chart
 from bourse.ledger.chart import CHARGE_ACCOUNTS, CLEARING, INR
 from bourse.ledger.entries import Entry, Posting, TradeLeg, check_balanced
+from bourse.ledger.errors import EventGapError
 from bourse.ledger.mirror import COMPONENTS, Band, Mirror, MirrorOrder
-
-
-class EventGapError(RuntimeError):
-    """The bookkeeper was handed an event that does not follow the last one it saw."""
 
 
 class Bookkeeper:

@@ -4,6 +4,7 @@ account; an entry is the postings of one event and sums to zero per asset."""
 from typing import NamedTuple
 
 from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise, Quantity, TradeId
+from bourse.ledger.errors import UnbalancedEntryError
 
 
 class Posting(NamedTuple):
@@ -42,10 +43,6 @@ class TradeLeg(NamedTuple):
     sebi_fee: Paise
     gst: Paise
     stamp_duty: Paise
-
-
-class UnbalancedEntryError(AssertionError):
-    """An entry whose postings do not sum to zero for some asset: a bug, never data."""
 
 
 def check_balanced(entry: Entry) -> None:

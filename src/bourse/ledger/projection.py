@@ -2,7 +2,9 @@
 
 Per batch: the bookkeeper turns the events into entries and trade legs, which are inserted in
 bulk, and the balances they change are updated with one upsert — all inside the runner's
-transaction, which also moves the checkpoint. The bookkeeper's mirror lives in memory: at
+transaction, which also moves the checkpoint. The bookkeeper takes the batch a chunk of
+``CHUNK_EVENTS`` at a time, so that PostgreSQL inserts one chunk's postings while the next chunk
+is booked. The bookkeeper's mirror lives in memory: at
 startup the runner replays the already-committed events through ``warm``.
 
 If a batch fails, the transaction rolls back but the mirror has moved on; the projection then
@@ -16,9 +18,10 @@ from sqlalchemy import Connection
 from bourse.core.config import CoreConfig
 from bourse.domain.events import Event
 from bourse.ledger.bookkeeper import Bookkeeper
-from bourse.ledger.sql import add_to_balances, insert_entries, insert_trades
+from bourse.ledger.sql import LedgerBatchWriter
 
 LEDGER_PROJECTION = "ledger"
+CHUNK_EVENTS = 1024
 
 
 class LedgerPoisonedError(RuntimeError):
@@ -42,9 +45,9 @@ class LedgerProjection:
     def apply(self, connection: Connection, events: Sequence[Event]) -> None:
         self._check()
         try:
-            entries, legs = self.bookkeeper.post(events)
-            add_to_balances(connection, insert_entries(connection, entries))
-            insert_trades(connection, legs)
+            with LedgerBatchWriter(connection) as writer:
+                for start in range(0, len(events), CHUNK_EVENTS):
+                    writer.add(*self.bookkeeper.post(events[start : start + CHUNK_EVENTS]))
         except BaseException as exc:
             self._poisoned = exc
             raise

@@ -1,58 +1,123 @@
 """Bulk writes of the ledger's rows, the same on SQLite and PostgreSQL."""
 
+import sqlite3
 from collections.abc import Sequence
+from contextlib import ExitStack
+from types import TracebackType
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
+from psycopg import Copy
 from sqlalchemy import Connection
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bourse.ledger.entries import Entry, TradeLeg
+from bourse.ledger.rows import (
+    BalanceChanges,
+    EntryRow,
+    PostingRow,
+    copy_lines,
+    parameter_rows,
+)
 from bourse.store.tables import ledger_balances, ledger_entries, ledger_postings, ledger_trades
 
 ENTRY_COLUMNS = ("seq", "ts_ns", "kind", "reference")
 POSTING_COLUMNS = ("entry_seq", "line", "account", "asset", "amount")
+COPY_ENTRIES = f"COPY ledger_entries ({', '.join(ENTRY_COLUMNS)}) FROM STDIN"
+COPY_POSTINGS = f"COPY ledger_postings ({', '.join(POSTING_COLUMNS)}) FROM STDIN"
+_ADD_TO_BALANCE = (
+    " ON CONFLICT (account, asset) DO UPDATE"
+    " SET balance = ledger_balances.balance + excluded.balance"
+)
+UPSERT_BALANCE = "INSERT INTO ledger_balances (account, asset, balance) VALUES (?, ?, ?)" + (
+    _ADD_TO_BALANCE
+)
+UPSERT_BALANCES_FROM_ARRAYS = (
+    "INSERT INTO ledger_balances (account, asset, balance)"
+    " SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::bigint[])" + _ADD_TO_BALANCE
+)
 
 
 def insert_rows(
     connection: Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """One ``executemany`` straight on the driver (qmark parameters, SQLite): SQLAlchemy's
-    per-row parameter processing cost several times SQLite's own insert."""
+    """One ``executemany`` on the SQLite driver itself, in the caller's transaction: SQLAlchemy's
+    per-row parameter processing cost several times SQLite's own insert, and on the small
+    batches of the embedded order path even its per-statement work counts."""
     names = ", ".join(columns)
     marks = ", ".join("?" * len(columns))
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(rows))
+    _sqlite_driver(connection).executemany(
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows
+    )
 
 
-def insert_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
-    """Insert entries and their postings (COPY on PostgreSQL, else one driver executemany per
-    table); return the change of every (account, asset) balance they make."""
-    if connection.dialect.name == "postgresql":
-        return _copy_entries(connection, entries)
-    entry_rows: list[tuple[int, int, str, str]] = []
-    posting_rows: list[tuple[int, int, str, str, int]] = []
-    changes: dict[tuple[str, str], int] = {}
-    for entry in entries:
-        entry_rows.append((entry.seq, entry.ts_ns, entry.kind, entry.reference))
-        for line, (account, asset, amount) in enumerate(entry.postings):
-            posting_rows.append((entry.seq, line, account, asset, amount))
-            key = (account, asset)
-            changes[key] = changes.get(key, 0) + amount
-    if entry_rows:
-        insert_rows(connection, ledger_entries, ENTRY_COLUMNS, entry_rows)
-        insert_rows(connection, ledger_postings, POSTING_COLUMNS, posting_rows)
-    return changes
+class LedgerBatchWriter:
+    """Writes one batch's entries, postings, balance changes and trade legs in the caller's
+    transaction: ``with LedgerBatchWriter(connection) as writer: writer.add(entries, legs)``,
+    as many times as the bookkeeper hands over entries; the rest is written on leaving.
+
+    On PostgreSQL the postings stream through one COPY as they are added, so the server
+    inserts and indexes them (as much work as the bookkeeping) while the bookkeeper works out
+    the next events; the entries and trade legs follow by COPY and the balances by one upsert.
+    On SQLite every table gets one driver ``executemany`` on leaving.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._postgres = connection.dialect.name == "postgresql"
+        self._changes: BalanceChanges = {}
+        self._legs: list[TradeLeg] = []
+        self._entry_lines: list[str] = []
+        self._entry_rows: list[EntryRow] = []
+        self._posting_rows: list[PostingRow] = []
+        self._streams = ExitStack()
+        self._postings: Copy | None = None
+
+    def __enter__(self) -> "LedgerBatchWriter":
+        return self
+
+    def add(self, entries: Sequence[Entry], legs: Sequence[TradeLeg]) -> None:
+        self._legs.extend(legs)
+        if not entries:
+            return
+        if not self._postgres:
+            parameter_rows(entries, self._entry_rows, self._posting_rows, self._changes)
+            return
+        if self._postings is None:
+            cursor = self._streams.enter_context(_driver(self._connection).cursor())
+            self._postings = self._streams.enter_context(cursor.copy(COPY_POSTINGS))
+        self._postings.write(copy_lines(entries, self._entry_lines, self._changes))
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # Ends the postings' COPY (waiting for the server to take the last rows), or, on an
+        # error, aborts it; the caller's transaction rolls back either way.
+        self._streams.__exit__(exc_type, exc, traceback)
+        if exc_type is not None:
+            return
+        connection = self._connection
+        if self._postgres:
+            if self._entry_lines:
+                with _driver(connection).cursor() as cursor, cursor.copy(COPY_ENTRIES) as copy:
+                    copy.write("".join(self._entry_lines))
+        elif self._entry_rows:
+            insert_rows(connection, ledger_entries, ENTRY_COLUMNS, self._entry_rows)
+            insert_rows(connection, ledger_postings, POSTING_COLUMNS, self._posting_rows)
+        add_to_balances(connection, self._changes)
+        insert_trades(connection, self._legs)
 
 
 def insert_trades(connection: Connection, legs: Sequence[TradeLeg]) -> None:
     if not legs:
         return
     if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        assert raw is not None
         columns = ", ".join(TradeLeg._fields)
         with (
-            raw.cursor() as cursor,
+            _driver(connection).cursor() as cursor,
             cursor.copy(f"COPY ledger_trades ({columns}) FROM STDIN") as copy,
         ):
             for leg in legs:
@@ -61,25 +126,21 @@ def insert_trades(connection: Connection, legs: Sequence[TradeLeg]) -> None:
     insert_rows(connection, ledger_trades, TradeLeg._fields, legs)
 
 
-def add_to_balances(connection: Connection, changes: dict[tuple[str, str], int]) -> None:
-    """``balance += change`` per (account, asset), creating rows as needed: one upsert."""
+def add_to_balances(connection: Connection, changes: BalanceChanges) -> None:
+    """``balance += change`` per (account, asset), creating rows as needed: on PostgreSQL one
+    statement that takes the changes as three arrays (than SQLAlchemy's upsert per row, a
+    quarter of the client's CPU and two thirds of the server's), on SQLite one driver
+    ``executemany``."""
     rows = [
-        {"account": account, "asset": asset, "balance": change}
-        for (account, asset), change in sorted(changes.items())
-        if change
+        (account, asset, change) for (account, asset), change in sorted(changes.items()) if change
     ]
     if not rows:
         return
-    dialect = connection.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ledger_balances)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[ledger_balances.c.account, ledger_balances.c.asset],
-            set_={"balance": ledger_balances.c.balance + statement.excluded.balance},
-        ),
-        rows,
-    )
+    if connection.dialect.name == "postgresql":
+        accounts, assets, amounts = (list(column) for column in zip(*rows, strict=True))
+        connection.exec_driver_sql(UPSERT_BALANCES_FROM_ARRAYS, (accounts, assets, amounts))
+    else:
+        _sqlite_driver(connection).executemany(UPSERT_BALANCE, rows)
 
 
 def read_balances(connection: Connection) -> dict[tuple[str, str], int]:
@@ -102,39 +163,13 @@ def sum_postings(connection: Connection) -> dict[tuple[str, str], int]:
     return {(account, asset): int(total) for account, asset, total in rows if total}
 
 
-def _copy_text(value: str) -> str:
-    """A value in COPY's text format (references come from users: escape what COPY reads)."""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return value
-
-
-def _copy_entries(connection: Connection, entries: Sequence[Entry]) -> dict[tuple[str, str], int]:
-    """PostgreSQL's COPY, fed pre-formatted text: several times faster than inserts."""
-    changes: dict[tuple[str, str], int] = {}
-    if not entries:
-        return changes
-    entry_lines: list[str] = []
-    posting_lines: list[str] = []
-    for seq, ts_ns, kind, reference, postings in entries:
-        entry_lines.append(f"{seq}\t{ts_ns}\t{kind}\t{_copy_text(reference)}\n")
-        for line, (account, asset, amount) in enumerate(postings):
-            # Account and asset names are ours (digits, letters, ':' and '_'): no escaping.
-            posting_lines.append(f"{seq}\t{line}\t{account}\t{asset}\t{amount}\n")
-            key = (account, asset)
-            changes[key] = changes.get(key, 0) + amount
+def _driver(connection: Connection) -> psycopg.Connection[Any]:
     raw = connection.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cursor:
-        with cursor.copy("COPY ledger_entries (seq, ts_ns, kind, reference) FROM STDIN") as copy:
-            copy.write("".join(entry_lines))
-        with cursor.copy(
-            "COPY ledger_postings (entry_seq, line, account, asset, amount) FROM STDIN"
-        ) as copy:
-            copy.write("".join(posting_lines))
-    return changes
+    assert isinstance(raw, psycopg.Connection)
+    return raw
+
+
+def _sqlite_driver(connection: Connection) -> sqlite3.Connection:
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw

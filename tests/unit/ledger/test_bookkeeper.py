@@ -8,9 +8,10 @@ from bourse.domain import commands as cmd
 from bourse.domain import events as ev
 from bourse.domain.enums import OrderType, Product, Side
 from bourse.ledger import chart
-from bourse.ledger.bookkeeper import Bookkeeper, EventGapError
+from bourse.ledger.bookkeeper import Bookkeeper
 from bourse.ledger.chart import BANK, CLEARING, INR
 from bourse.ledger.entries import Entry, Posting
+from bourse.ledger.errors import EventGapError
 from bourse.ledger.reconcile import compare
 from tests.ledger_workload import CONFIG, INSTRUMENTS, LedgerWorkload, setup_commands
 
