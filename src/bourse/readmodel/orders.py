@@ -12,6 +12,9 @@ Everything is keyed by account first, so a lookup with another account's order i
 nothing: ownership is a property of the data structure, not a check a route may forget.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import msgspec
 
 from bourse.domain import events as ev
@@ -36,6 +39,10 @@ CANCEL_MESSAGES: dict[CancelReason, str | None] = {
 }
 
 
+_Applier = Callable[[Any, list[OrderView]], None]
+"""Applies one event of the type it is registered under."""
+
+
 class _AccountOrders:
     __slots__ = ("history", "trades", "trades_by_order")
 
@@ -50,9 +57,22 @@ class OrderHistory:
 
     def __init__(self) -> None:
         self._accounts: dict[AccountId, _AccountOrders] = {}
+        # The accepted orders' histories again, by the core's order number: the key every later
+        # event of an order carries, so a fill finds its order without building the wire id.
+        self._by_core_id: dict[int, list[OrderView]] = {}
         self._opened: set[AccountId] = set()
         self._symbols: dict[InstrumentToken, tuple[str, str]] = {}
         self.last_seq = 0
+        self._appliers: dict[type[ev.Event], _Applier] = {
+            ev.TradeExecuted: self._trade,
+            ev.OrderAccepted: self._accepted,
+            ev.OrderRejected: self._rejected,
+            ev.OrderCancelled: self._cancelled,
+            ev.OrderModified: self._modified,
+            ev.OrderTriggered: self._triggered,
+            ev.InstrumentListed: self._listed,
+            ev.AccountOpened: self._account_opened,
+        }
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -88,49 +108,38 @@ class OrderHistory:
     def apply(self, events: list[ev.Event]) -> list[OrderView]:
         """Apply events in stream order; return the order states they produced, in order."""
         changed: list[OrderView] = []
+        appliers = self._appliers
         for event in events:
-            kind = type(event)
-            if kind is ev.BookChanged:
-                continue
-            if kind is ev.TradeExecuted:
-                self._trade(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderAccepted:
-                self._accepted(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderRejected:
-                self._rejected(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderCancelled:
-                self._cancelled(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderModified:
-                self._modified(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderTriggered:
-                self._triggered(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.InstrumentListed:
-                instrument = event.instrument  # type: ignore[attr-defined]
-                self._symbols[instrument.token] = (instrument.exchange, instrument.tradingsymbol)
-            elif kind is ev.AccountOpened:
-                self._opened.add(event.account)  # type: ignore[attr-defined]
+            applier = appliers.get(type(event))
+            if applier is not None:
+                applier(event, changed)
         if events:
             self.last_seq = events[-1].seq
         return changed
 
-    def _book(self, account: AccountId) -> _AccountOrders:
+    def _listed(self, e: ev.InstrumentListed, changed: list[OrderView]) -> None:
+        self._symbols[e.instrument.token] = (e.instrument.exchange, e.instrument.tradingsymbol)
+
+    def _account_opened(self, e: ev.AccountOpened, changed: list[OrderView]) -> None:
+        self._opened.add(e.account)
+
+    def _symbol(self, token: InstrumentToken) -> tuple[str, str]:
+        return self._symbols.get(token) or ("", str(token))
+
+    def _push(self, account: AccountId, state: OrderView, changed: list[OrderView]) -> None:
         book = self._accounts.get(account)
         if book is None:
             book = self._accounts[account] = _AccountOrders()
-        return book
-
-    def _symbol(self, token: InstrumentToken) -> tuple[str, str]:
-        return self._symbols.get(token, ("", str(token)))
-
-    def _push(self, account: AccountId, state: OrderView, changed: list[OrderView]) -> None:
-        self._book(account).history.setdefault(state.order_id, []).append(state)
+        states = book.history.get(state.order_id)
+        if states is None:
+            states = book.history[state.order_id] = []
+            if state.exchange_order:
+                self._by_core_id[int(state.order_id)] = states
+        states.append(state)
         changed.append(state)
 
-    def _update(
-        self, account: AccountId, order_id: int, changed: list[OrderView], **fields: object
-    ) -> None:
-        book = self._accounts.get(account)
-        states = None if book is None else book.history.get(str(order_id))
+    def _update(self, order_id: int, changed: list[OrderView], **fields: object) -> None:
+        states = self._by_core_id.get(order_id)
         if states is None:  # an order accepted before this projection started: unknown here
             return
         state = msgspec.structs.replace(states[-1], **fields)
@@ -205,7 +214,6 @@ class OrderHistory:
 
     def _modified(self, e: ev.OrderModified, changed: list[OrderView]) -> None:
         self._update(
-            e.account,
             e.order_id,
             changed,
             order_type=e.order_type,
@@ -220,7 +228,6 @@ class OrderHistory:
 
     def _triggered(self, e: ev.OrderTriggered, changed: list[OrderView]) -> None:
         self._update(
-            e.account,
             e.order_id,
             changed,
             status=OrderStatus.OPEN,
@@ -230,7 +237,6 @@ class OrderHistory:
 
     def _cancelled(self, e: ev.OrderCancelled, changed: list[OrderView]) -> None:
         self._update(
-            e.account,
             e.order_id,
             changed,
             status=OrderStatus.CANCELLED,
@@ -243,41 +249,23 @@ class OrderHistory:
         )
 
     def _trade(self, e: ev.TradeExecuted, changed: list[OrderView]) -> None:
-        self._fill(
-            e,
-            Side.BUY,
-            e.buy_account,
-            e.buy_order_id,
-            e.buy_filled_quantity,
-            e.buy_pending_quantity,
-            e.buy_charges,
-            changed,
-        )
-        self._fill(
-            e,
-            Side.SELL,
-            e.sell_account,
-            e.sell_order_id,
-            e.sell_filled_quantity,
-            e.sell_pending_quantity,
-            e.sell_charges,
-            changed,
-        )
+        self._fill(e, Side.BUY, e.buy_order_id, e.buy_filled_quantity, e.buy_pending_quantity,
+                   e.buy_charges, changed)  # fmt: skip
+        self._fill(e, Side.SELL, e.sell_order_id, e.sell_filled_quantity,
+                   e.sell_pending_quantity, e.sell_charges, changed)  # fmt: skip
 
     def _fill(
         self,
         e: ev.TradeExecuted,
         side: Side,
-        account: AccountId,
         order_id: int,
         filled: Quantity,
         pending: Quantity,
         charges: Paise,
         changed: list[OrderView],
     ) -> None:
-        book = self._accounts.get(account)
-        states = None if book is None else book.history.get(str(order_id))
-        if book is None or states is None:
+        states = self._by_core_id.get(order_id)
+        if states is None:
             return
         current = states[-1]
         state = msgspec.structs.replace(
@@ -293,7 +281,7 @@ class OrderHistory:
         trade = TradeView(
             trade_id=str(e.trade_id),
             order_id=current.order_id,
-            account=account,
+            account=current.account,
             token=e.token,
             exchange=current.exchange,
             tradingsymbol=current.tradingsymbol,
@@ -304,5 +292,10 @@ class OrderHistory:
             charges=charges,
             executed_at_ns=e.ts_ns,
         )
+        book = self._accounts[current.account]
         book.trades.append(trade)
-        book.trades_by_order.setdefault(current.order_id, []).append(trade)
+        of_order = book.trades_by_order.get(current.order_id)
+        if of_order is None:
+            book.trades_by_order[current.order_id] = [trade]
+        else:
+            of_order.append(trade)
