@@ -13,7 +13,7 @@ nothing: ownership is a property of the data structure, not a check a route may 
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -42,14 +42,44 @@ CANCEL_MESSAGES: dict[CancelReason, str | None] = {
 _Applier = Callable[[Any, list[OrderView]], None]
 """Applies one event of the type it is registered under."""
 
+T = TypeVar("T")
+
+
+class _Link(msgspec.Struct, Generic[T], frozen=True, gc=False):
+    """One entry of a newest-first chain: the entry and the chain before it."""
+
+    value: T
+    earlier: "_Link[T] | None"
+
+
+def _oldest_first(newest: "_Link[T] | None") -> list[T]:
+    found = []
+    while newest is not None:
+        found.append(newest.value)
+        newest = newest.earlier
+    found.reverse()
+    return found
+
+
+class _OrderRecord(msgspec.Struct, gc=False):
+    """One order's states and trades, each a chain from the newest.
+
+    Neither this nor its links is tracked by the garbage collector (they cannot form a cycle:
+    a link only points at older ones), unlike a list or two per order, which every young-
+    generation collection of a busy day used to walk and which made those collections come
+    every few thousand orders.
+    """
+
+    states: _Link[OrderView]
+    trades: _Link[TradeView] | None = None
+
 
 class _AccountOrders:
-    __slots__ = ("history", "trades", "trades_by_order")
+    __slots__ = ("orders", "trades")
 
     def __init__(self) -> None:
-        self.history: dict[str, list[OrderView]] = {}
+        self.orders: dict[str, _OrderRecord] = {}
         self.trades: list[TradeView] = []
-        self.trades_by_order: dict[str, list[TradeView]] = {}
 
 
 class OrderHistory:
@@ -57,9 +87,9 @@ class OrderHistory:
 
     def __init__(self) -> None:
         self._accounts: dict[AccountId, _AccountOrders] = {}
-        # The accepted orders' histories again, by the core's order number: the key every later
-        # event of an order carries, so a fill finds its order without building the wire id.
-        self._by_core_id: dict[int, list[OrderView]] = {}
+        # The accepted orders again, by the core's order number: the key every later event of
+        # an order carries, so a fill finds its order without building the wire id.
+        self._by_core_id: dict[int, _OrderRecord] = {}
         self._opened: set[AccountId] = set()
         self._symbols: dict[InstrumentToken, tuple[str, str]] = {}
         self.last_seq = 0
@@ -83,25 +113,28 @@ class OrderHistory:
     def orders(self, account: AccountId) -> list[OrderView]:
         """Current state of every order of the account, oldest first."""
         book = self._accounts.get(account)
-        return [] if book is None else [states[-1] for states in book.history.values()]
+        return [] if book is None else [record.states.value for record in book.orders.values()]
 
     def order(self, account: AccountId, order_id: str) -> OrderView | None:
-        states = self.history(account, order_id)
-        return None if states is None else states[-1]
+        record = self._record(account, order_id)
+        return None if record is None else record.states.value
 
     def history(self, account: AccountId, order_id: str) -> list[OrderView] | None:
         """The order's states, oldest first; None if the account has no such order."""
-        book = self._accounts.get(account)
-        states = None if book is None else book.history.get(order_id)
-        return None if states is None else list(states)
+        record = self._record(account, order_id)
+        return None if record is None else _oldest_first(record.states)
 
     def trades(self, account: AccountId) -> list[TradeView]:
         book = self._accounts.get(account)
         return [] if book is None else list(book.trades)
 
     def order_trades(self, account: AccountId, order_id: str) -> list[TradeView]:
+        record = self._record(account, order_id)
+        return [] if record is None else _oldest_first(record.trades)
+
+    def _record(self, account: AccountId, order_id: str) -> _OrderRecord | None:
         book = self._accounts.get(account)
-        return [] if book is None else list(book.trades_by_order.get(order_id, ()))
+        return None if book is None else book.orders.get(order_id)
 
     # --- projection ----------------------------------------------------------------------------
 
@@ -127,23 +160,25 @@ class OrderHistory:
         return self._symbols.get(token) or ("", str(token))
 
     def _push(self, account: AccountId, state: OrderView, changed: list[OrderView]) -> None:
+        """Record a new order (accepted or rejected) with its first state."""
         book = self._accounts.get(account)
         if book is None:
             book = self._accounts[account] = _AccountOrders()
-        states = book.history.get(state.order_id)
-        if states is None:
-            states = book.history[state.order_id] = []
+        record = book.orders.get(state.order_id)
+        if record is None:
+            record = book.orders[state.order_id] = _OrderRecord(_Link(state, None))
             if state.exchange_order:
-                self._by_core_id[int(state.order_id)] = states
-        states.append(state)
+                self._by_core_id[int(state.order_id)] = record
+        else:
+            record.states = _Link(state, record.states)
         changed.append(state)
 
     def _update(self, order_id: int, changed: list[OrderView], **fields: object) -> None:
-        states = self._by_core_id.get(order_id)
-        if states is None:  # an order accepted before this projection started: unknown here
+        record = self._by_core_id.get(order_id)
+        if record is None:  # an order accepted before this projection started: unknown here
             return
-        state = msgspec.structs.replace(states[-1], **fields)
-        states.append(state)
+        state = msgspec.structs.replace(record.states.value, **fields)
+        record.states = _Link(state, record.states)
         changed.append(state)
 
     def _accepted(self, e: ev.OrderAccepted, changed: list[OrderView]) -> None:
@@ -264,10 +299,10 @@ class OrderHistory:
         charges: Paise,
         changed: list[OrderView],
     ) -> None:
-        states = self._by_core_id.get(order_id)
-        if states is None:
+        record = self._by_core_id.get(order_id)
+        if record is None:
             return
-        current = states[-1]
+        current = record.states.value
         state = msgspec.structs.replace(
             current,
             filled_quantity=filled,
@@ -276,7 +311,7 @@ class OrderHistory:
             updated_at_ns=e.ts_ns,
             event_seq=e.seq,
         )
-        states.append(state)
+        record.states = _Link(state, record.states)
         changed.append(state)
         trade = TradeView(
             trade_id=str(e.trade_id),
@@ -292,10 +327,5 @@ class OrderHistory:
             charges=charges,
             executed_at_ns=e.ts_ns,
         )
-        book = self._accounts[current.account]
-        book.trades.append(trade)
-        of_order = book.trades_by_order.get(current.order_id)
-        if of_order is None:
-            book.trades_by_order[current.order_id] = [trade]
-        else:
-            of_order.append(trade)
+        record.trades = _Link(trade, record.trades)
+        self._accounts[current.account].trades.append(trade)
