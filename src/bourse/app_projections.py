@@ -16,6 +16,13 @@ from bourse.marketdata.candle_projection import CandleProjection
 from bourse.projection.port import Projection
 from bourse.projection.runner import ProjectionRunner
 
+MAX_BATCH_EVENTS = 2048
+"""Events the projections apply per transaction. A batch's rows, entries and postings are all
+alive until it commits; at the runner's default of 8,192 events that was some 100,000 objects,
+enough to set off a young-generation collection (a 20-35 ms pause holding the GIL) in nearly
+every batch of a busy market. At 2,048 they stay well below the threshold (bench/http_orders,
+a server's life: GC 380 -> 79 ms of CPU, p999 61 -> 29 ms)."""
+
 
 def start_projections(
     engine: Engine, journal: Path, trading: JournaledCore[TradingCore]
@@ -24,7 +31,7 @@ def start_projections(
     published)."""
     # The configuration is immutable, so reading it from this thread is safe.
     projections: list[Projection] = [LedgerProjection(trading.core.config), CandleProjection()]
-    runner = ProjectionRunner(engine, projections)
+    runner = ProjectionRunner(engine, projections, max_batch_events=MAX_BATCH_EVENTS)
     trading.add_durable_listener(runner.publish)
     runner.start(journal=journal)
     return runner

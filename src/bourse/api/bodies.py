@@ -11,7 +11,7 @@ from typing import TypeVar
 from urllib.parse import parse_qsl
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from bourse.api.errors import ApiError, input_error, not_found
 
@@ -21,13 +21,33 @@ FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 _MAX_FORM_FIELDS = 64
 
 
+async def read_body(request: Request) -> bytes:
+    """The whole body, as ``request.body()`` gives it (and then gives again), read straight
+    from ``receive``: ``request.body()`` goes through an async generator, which cost ~2 us more
+    than the read of the usual one-message body itself, on every order."""
+    already: bytes | None = getattr(request, "_body", None)
+    if already is not None:
+        return already
+    chunks: list[bytes] = []
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    request._body = body  # where Starlette keeps a body read, for any later request.body()
+    return body
+
+
 async def json_body(request: Request, schema: type[T]) -> T:
-    return msgspec.json.decode(await request.body(), type=schema)
+    return msgspec.json.decode(await read_body(request), type=schema)
 
 
 async def form_or_json(request: Request, schema: type[T]) -> T:
     """The body as ``schema``, from a form (by its Content-Type) or else from JSON."""
-    body = await request.body()
+    body = await read_body(request)
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if media_type == FORM_MEDIA_TYPE:
         return msgspec.convert(parse_form(body), type=schema, strict=False)

@@ -13,6 +13,7 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bourse.api.bodies import read_body
 from bourse.api.envelope import JSON, success
 from bourse.api.errors import order_rejected
 from bourse.api.gateway import Gateway
@@ -163,7 +164,7 @@ def operations(gateway: Gateway) -> list[Operation]:
 
     async def order_margins(request: Request) -> Response:
         await gateway.caller(request)
-        orders = decode_orders(await request.body())
+        orders = decode_orders(await read_body(request))
         proposed: list[ProposedOrder] = []
         for order in orders:
             token = board.token_of(order.exchange, order.tradingsymbol)

@@ -11,6 +11,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bourse.api.bodies import read_body
 from bourse.api.envelope import success
 from bourse.api.errors import ApiError, input_error, not_found, order_rejected
 from bourse.api.gateway import Gateway
@@ -98,7 +99,7 @@ class OrderDesk:
     async def place(self, request: Request) -> Response:
         principal = await self.gateway.caller(request)
         variety = path_variety(request)
-        body = await request.body()
+        body = await read_body(request)
         account = principal.account_id
         content_type = request.headers.get("content-type")
         return await self.services.idempotency.respond(
@@ -151,7 +152,7 @@ class OrderDesk:
     async def modify(self, request: Request) -> Response:
         principal = await self.gateway.caller(request)
         variety = path_variety(request)
-        body = await request.body()
+        body = await read_body(request)
         account = principal.account_id
         order_id = request.path_params["order_id"]
         content_type = request.headers.get("content-type")
@@ -198,7 +199,7 @@ class OrderDesk:
     async def cancel(self, request: Request) -> Response:
         principal = await self.gateway.caller(request)
         variety = path_variety(request)
-        body = await request.body()
+        body = await read_body(request)
         account = principal.account_id
         order_id = request.path_params["order_id"]
         return await self.services.idempotency.respond(

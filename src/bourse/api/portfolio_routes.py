@@ -12,6 +12,7 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bourse.api.bodies import read_body
 from bourse.api.envelope import success
 from bourse.api.errors import ApiError, order_rejected
 from bourse.api.gateway import Gateway
@@ -181,7 +182,7 @@ class PortfolioDesk:
             raise ApiError(
                 403, "PermissionException", "direct deposits exist in development mode only"
             )
-        body = await request.body()
+        body = await read_body(request)
         account = principal.account_id
         content_type = request.headers.get("content-type")
         return await self.services.idempotency.respond(

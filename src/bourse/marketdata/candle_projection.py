@@ -1,12 +1,13 @@
 """Candles in SQL: the ``Projection`` that stores them and the range query that reads them.
 
-Each batch of events is folded into candles (``candles.fold_trades``) and written with one
-multi-row upsert: a new key is inserted; an existing one keeps its open, widens its range,
-takes the batch's close and adds the volume — exactly ``candles.merge``, since batches arrive
-in stream order. SQLite and PostgreSQL both speak ``INSERT ... ON CONFLICT DO UPDATE``; only
-the spelling of the two-argument max/min differs.
+Each batch of events is folded into candles (``candles.fold_trades``) and written by one upsert
+statement, executed for all of them: a new key is inserted; an existing one keeps its open,
+widens its range, takes the batch's close and adds the volume — exactly ``candles.merge``, since
+batches arrive in stream order. SQLite and PostgreSQL both speak ``INSERT ... ON CONFLICT DO
+UPDATE``; only the spelling of the two-argument max/min differs.
 """
 
+import functools
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -21,8 +22,25 @@ from bourse.store.tables import candles
 
 CANDLE_PROJECTION = "candles"
 MAX_CANDLES_PER_QUERY = 100_000
-ROWS_PER_STATEMENT = 2_000
-"""Keeps every statement under SQLite's bound-parameter limit (32,766: 8 columns a row)."""
+
+
+@functools.cache
+def candle_upsert(dialect: str) -> sa.Insert:
+    """The one statement each batch's candles go in with (built once per dialect, so that it is
+    compiled once): a new key is inserted, a stored one widened by the batch's candle."""
+    postgres = dialect == "postgresql"
+    statement = (postgresql.insert if postgres else sqlite.insert)(candles)
+    greatest, least = (sa.func.greatest, sa.func.least) if postgres else (sa.func.max, sa.func.min)
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=["instrument_token", "interval_minutes", "start_ns"],
+        set_={
+            "high": greatest(candles.c.high, new.high),
+            "low": least(candles.c.low, new.low),
+            "close": new.close,
+            "volume": candles.c.volume + new.volume,
+        },
+    )
 
 
 class CandleProjection:
@@ -49,25 +67,7 @@ class CandleProjection:
             }
             for c in folded.values()
         ]
-        postgres = connection.dialect.name == "postgresql"
-        insert = postgresql.insert if postgres else sqlite.insert
-        greatest, least = (
-            (sa.func.greatest, sa.func.least) if postgres else (sa.func.max, sa.func.min)
-        )
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            statement = insert(candles).values(rows[start : start + ROWS_PER_STATEMENT])
-            new = statement.excluded
-            connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["instrument_token", "interval_minutes", "start_ns"],
-                    set_={
-                        "high": greatest(candles.c.high, new.high),
-                        "low": least(candles.c.low, new.low),
-                        "close": new.close,
-                        "volume": candles.c.volume + new.volume,
-                    },
-                )
-            )
+        connection.execute(candle_upsert(connection.dialect.name), rows)
 
 
 def candle_range(

@@ -12,6 +12,9 @@ Everything is keyed by account first, so a lookup with another account's order i
 nothing: ownership is a property of the data structure, not a check a route may forget.
 """
 
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
 import msgspec
 
 from bourse.domain import events as ev
@@ -36,13 +39,47 @@ CANCEL_MESSAGES: dict[CancelReason, str | None] = {
 }
 
 
+_Applier = Callable[[Any, list[OrderView]], None]
+"""Applies one event of the type it is registered under."""
+
+T = TypeVar("T")
+
+
+class _Link(msgspec.Struct, Generic[T], frozen=True, gc=False):
+    """One entry of a newest-first chain: the entry and the chain before it."""
+
+    value: T
+    earlier: "_Link[T] | None"
+
+
+def _oldest_first(newest: "_Link[T] | None") -> list[T]:
+    found = []
+    while newest is not None:
+        found.append(newest.value)
+        newest = newest.earlier
+    found.reverse()
+    return found
+
+
+class _OrderRecord(msgspec.Struct, gc=False):
+    """One order's states and trades, each a chain from the newest.
+
+    Neither this nor its links is tracked by the garbage collector (they cannot form a cycle:
+    a link only points at older ones), unlike a list or two per order, which every young-
+    generation collection of a busy day used to walk and which made those collections come
+    every few thousand orders.
+    """
+
+    states: _Link[OrderView]
+    trades: _Link[TradeView] | None = None
+
+
 class _AccountOrders:
-    __slots__ = ("history", "trades", "trades_by_order")
+    __slots__ = ("orders", "trades")
 
     def __init__(self) -> None:
-        self.history: dict[str, list[OrderView]] = {}
+        self.orders: dict[str, _OrderRecord] = {}
         self.trades: list[TradeView] = []
-        self.trades_by_order: dict[str, list[TradeView]] = {}
 
 
 class OrderHistory:
@@ -50,9 +87,22 @@ class OrderHistory:
 
     def __init__(self) -> None:
         self._accounts: dict[AccountId, _AccountOrders] = {}
+        # The accepted orders again, by the core's order number: the key every later event of
+        # an order carries, so a fill finds its order without building the wire id.
+        self._by_core_id: dict[int, _OrderRecord] = {}
         self._opened: set[AccountId] = set()
         self._symbols: dict[InstrumentToken, tuple[str, str]] = {}
         self.last_seq = 0
+        self._appliers: dict[type[ev.Event], _Applier] = {
+            ev.TradeExecuted: self._trade,
+            ev.OrderAccepted: self._accepted,
+            ev.OrderRejected: self._rejected,
+            ev.OrderCancelled: self._cancelled,
+            ev.OrderModified: self._modified,
+            ev.OrderTriggered: self._triggered,
+            ev.InstrumentListed: self._listed,
+            ev.AccountOpened: self._account_opened,
+        }
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -63,78 +113,72 @@ class OrderHistory:
     def orders(self, account: AccountId) -> list[OrderView]:
         """Current state of every order of the account, oldest first."""
         book = self._accounts.get(account)
-        return [] if book is None else [states[-1] for states in book.history.values()]
+        return [] if book is None else [record.states.value for record in book.orders.values()]
 
     def order(self, account: AccountId, order_id: str) -> OrderView | None:
-        states = self.history(account, order_id)
-        return None if states is None else states[-1]
+        record = self._record(account, order_id)
+        return None if record is None else record.states.value
 
     def history(self, account: AccountId, order_id: str) -> list[OrderView] | None:
         """The order's states, oldest first; None if the account has no such order."""
-        book = self._accounts.get(account)
-        states = None if book is None else book.history.get(order_id)
-        return None if states is None else list(states)
+        record = self._record(account, order_id)
+        return None if record is None else _oldest_first(record.states)
 
     def trades(self, account: AccountId) -> list[TradeView]:
         book = self._accounts.get(account)
         return [] if book is None else list(book.trades)
 
     def order_trades(self, account: AccountId, order_id: str) -> list[TradeView]:
+        record = self._record(account, order_id)
+        return [] if record is None else _oldest_first(record.trades)
+
+    def _record(self, account: AccountId, order_id: str) -> _OrderRecord | None:
         book = self._accounts.get(account)
-        return [] if book is None else list(book.trades_by_order.get(order_id, ()))
+        return None if book is None else book.orders.get(order_id)
 
     # --- projection ----------------------------------------------------------------------------
 
     def apply(self, events: list[ev.Event]) -> list[OrderView]:
         """Apply events in stream order; return the order states they produced, in order."""
         changed: list[OrderView] = []
+        appliers = self._appliers
         for event in events:
-            kind = type(event)
-            if kind is ev.BookChanged:
-                continue
-            if kind is ev.TradeExecuted:
-                self._trade(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderAccepted:
-                self._accepted(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderRejected:
-                self._rejected(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderCancelled:
-                self._cancelled(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderModified:
-                self._modified(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.OrderTriggered:
-                self._triggered(event, changed)  # type: ignore[arg-type]
-            elif kind is ev.InstrumentListed:
-                instrument = event.instrument  # type: ignore[attr-defined]
-                self._symbols[instrument.token] = (instrument.exchange, instrument.tradingsymbol)
-            elif kind is ev.AccountOpened:
-                self._opened.add(event.account)  # type: ignore[attr-defined]
+            applier = appliers.get(type(event))
+            if applier is not None:
+                applier(event, changed)
         if events:
             self.last_seq = events[-1].seq
         return changed
 
-    def _book(self, account: AccountId) -> _AccountOrders:
+    def _listed(self, e: ev.InstrumentListed, changed: list[OrderView]) -> None:
+        self._symbols[e.instrument.token] = (e.instrument.exchange, e.instrument.tradingsymbol)
+
+    def _account_opened(self, e: ev.AccountOpened, changed: list[OrderView]) -> None:
+        self._opened.add(e.account)
+
+    def _symbol(self, token: InstrumentToken) -> tuple[str, str]:
+        return self._symbols.get(token) or ("", str(token))
+
+    def _push(self, account: AccountId, state: OrderView, changed: list[OrderView]) -> None:
+        """Record a new order (accepted or rejected) with its first state."""
         book = self._accounts.get(account)
         if book is None:
             book = self._accounts[account] = _AccountOrders()
-        return book
-
-    def _symbol(self, token: InstrumentToken) -> tuple[str, str]:
-        return self._symbols.get(token, ("", str(token)))
-
-    def _push(self, account: AccountId, state: OrderView, changed: list[OrderView]) -> None:
-        self._book(account).history.setdefault(state.order_id, []).append(state)
+        record = book.orders.get(state.order_id)
+        if record is None:
+            record = book.orders[state.order_id] = _OrderRecord(_Link(state, None))
+            if state.exchange_order:
+                self._by_core_id[int(state.order_id)] = record
+        else:
+            record.states = _Link(state, record.states)
         changed.append(state)
 
-    def _update(
-        self, account: AccountId, order_id: int, changed: list[OrderView], **fields: object
-    ) -> None:
-        book = self._accounts.get(account)
-        states = None if book is None else book.history.get(str(order_id))
-        if states is None:  # an order accepted before this projection started: unknown here
+    def _update(self, order_id: int, changed: list[OrderView], **fields: object) -> None:
+        record = self._by_core_id.get(order_id)
+        if record is None:  # an order accepted before this projection started: unknown here
             return
-        state = msgspec.structs.replace(states[-1], **fields)
-        states.append(state)
+        state = msgspec.structs.replace(record.states.value, **fields)
+        record.states = _Link(state, record.states)
         changed.append(state)
 
     def _accepted(self, e: ev.OrderAccepted, changed: list[OrderView]) -> None:
@@ -205,7 +249,6 @@ class OrderHistory:
 
     def _modified(self, e: ev.OrderModified, changed: list[OrderView]) -> None:
         self._update(
-            e.account,
             e.order_id,
             changed,
             order_type=e.order_type,
@@ -220,7 +263,6 @@ class OrderHistory:
 
     def _triggered(self, e: ev.OrderTriggered, changed: list[OrderView]) -> None:
         self._update(
-            e.account,
             e.order_id,
             changed,
             status=OrderStatus.OPEN,
@@ -230,7 +272,6 @@ class OrderHistory:
 
     def _cancelled(self, e: ev.OrderCancelled, changed: list[OrderView]) -> None:
         self._update(
-            e.account,
             e.order_id,
             changed,
             status=OrderStatus.CANCELLED,
@@ -243,43 +284,25 @@ class OrderHistory:
         )
 
     def _trade(self, e: ev.TradeExecuted, changed: list[OrderView]) -> None:
-        self._fill(
-            e,
-            Side.BUY,
-            e.buy_account,
-            e.buy_order_id,
-            e.buy_filled_quantity,
-            e.buy_pending_quantity,
-            e.buy_charges,
-            changed,
-        )
-        self._fill(
-            e,
-            Side.SELL,
-            e.sell_account,
-            e.sell_order_id,
-            e.sell_filled_quantity,
-            e.sell_pending_quantity,
-            e.sell_charges,
-            changed,
-        )
+        self._fill(e, Side.BUY, e.buy_order_id, e.buy_filled_quantity, e.buy_pending_quantity,
+                   e.buy_charges, changed)  # fmt: skip
+        self._fill(e, Side.SELL, e.sell_order_id, e.sell_filled_quantity,
+                   e.sell_pending_quantity, e.sell_charges, changed)  # fmt: skip
 
     def _fill(
         self,
         e: ev.TradeExecuted,
         side: Side,
-        account: AccountId,
         order_id: int,
         filled: Quantity,
         pending: Quantity,
         charges: Paise,
         changed: list[OrderView],
     ) -> None:
-        book = self._accounts.get(account)
-        states = None if book is None else book.history.get(str(order_id))
-        if book is None or states is None:
+        record = self._by_core_id.get(order_id)
+        if record is None:
             return
-        current = states[-1]
+        current = record.states.value
         state = msgspec.structs.replace(
             current,
             filled_quantity=filled,
@@ -288,12 +311,12 @@ class OrderHistory:
             updated_at_ns=e.ts_ns,
             event_seq=e.seq,
         )
-        states.append(state)
+        record.states = _Link(state, record.states)
         changed.append(state)
         trade = TradeView(
             trade_id=str(e.trade_id),
             order_id=current.order_id,
-            account=account,
+            account=current.account,
             token=e.token,
             exchange=current.exchange,
             tradingsymbol=current.tradingsymbol,
@@ -304,5 +327,5 @@ class OrderHistory:
             charges=charges,
             executed_at_ns=e.ts_ns,
         )
-        book.trades.append(trade)
-        book.trades_by_order.setdefault(current.order_id, []).append(trade)
+        record.trades = _Link(trade, record.trades)
+        self._accounts[current.account].trades.append(trade)
