@@ -4,8 +4,8 @@ Per batch: the bookkeeper turns the events into entries and trade legs, which ar
 bulk, and the balances they change are updated with one upsert — all inside the runner's
 transaction, which also moves the checkpoint. The bookkeeper takes the batch a chunk of
 ``CHUNK_EVENTS`` at a time, so that PostgreSQL inserts one chunk's postings while the next chunk
-is booked. The bookkeeper's mirror lives in memory: at
-startup the runner replays the already-committed events through ``warm``.
+is booked. The bookkeeper's mirror lives in memory: at startup the runner replays the
+already-committed events through ``warm``.
 
 If a batch fails, the transaction rolls back but the mirror has moved on; the projection then
 refuses every further batch (a new runner, re-warmed from the journal, takes over).

@@ -12,7 +12,7 @@ from tests.ledger_workload import CONFIG, LedgerWorkload, setup_commands
 from bourse.core.engine import TradingCore
 from bourse.domain import commands as cmd
 from bourse.journal.group_commit import JournaledCore
-from bourse.ledger.projection import LedgerProjection
+from bourse.ledger.projection import CHUNK_EVENTS, LedgerProjection
 from bourse.ledger.reconcile import reconcile, withdrawals_frozen
 from bourse.ledger.sql import read_balances, sum_postings
 from bourse.projection.runner import ProjectionRunner
@@ -102,6 +102,28 @@ def test_restarted_ledger_equals_one_rebuilt_from_scratch(engine: Engine, tmp_pa
         assert ledger_rows(scratch) == ledger_rows(engine)
     finally:
         scratch.dispose()
+
+
+def test_a_batch_of_several_chunks_writes_what_small_batches_write(
+    engine: Engine, tmp_path: Path
+) -> None:
+    journal = tmp_path / "journal"
+    last = trade_for_a_while(journal, None, seed=9, commands=1_500)
+    assert last > 2 * CHUNK_EVENTS  # so the one batch below streams several chunks
+
+    ProjectionRunner(
+        engine, [LedgerProjection(CONFIG)], max_batch_events=4 * CHUNK_EVENTS
+    ).catch_up(journal)
+
+    small_url = f"sqlite:///{tmp_path / 'small.db'}"
+    upgrade(small_url)
+    small = create_store_engine(small_url)
+    try:
+        ProjectionRunner(small, [LedgerProjection(CONFIG)], max_batch_events=7).catch_up(journal)
+        assert ledger_rows(engine) == ledger_rows(small)
+    finally:
+        small.dispose()
+    assert reconcile(engine, journal).ok
 
 
 def test_tampered_balance_is_reported_and_freezes_withdrawals(
