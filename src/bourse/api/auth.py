@@ -12,10 +12,11 @@ time (``cache_ttl_ns``, 2 s by default) and dropped at once by this process's lo
 revocations (``forget_*``). Another gateway process sees a revocation within the TTL.
 
 A cached principal in use is verified again in the background once it is past a random point
-between half and three quarters of its TTL (``refresh_at_ns``), so an active client never waits
-for the verification (a thread and a read) and the clients' entries, mostly cached together at
-start, do not all fall due in the same instant. A refresh that fails drops the entry: the next
-request verifies in line and gets the 401. An entry is never used past its TTL.
+between 70 and 90 % of its TTL (``refresh_at_ns``), so an active client never waits for the
+verification (a thread and a read, ~0.3 ms of CPU) and the clients' entries, mostly cached
+together at start, do not all fall due in the same instant (refreshing earlier would only
+verify each active token more often). A refresh that fails drops the entry: the next request
+verifies in line and gets the 401. An entry is never used past its TTL.
 
 A verification that was under way when a ``forget_*`` ran may have read the session before
 the revocation, so its result is not cached (``_forgets`` counts them).
@@ -108,7 +109,7 @@ class Authenticator:
         if len(self._cache) >= _MAX_CACHED:
             self._cache.clear()
         valid_until = min(verified_ns + self._ttl, principal.expires_at_ns)
-        refresh_at = verified_ns + int(self._ttl * (0.5 + self._jitter.random() / 4))
+        refresh_at = verified_ns + int(self._ttl * (0.7 + self._jitter.random() / 5))
         self._cache[header] = _Verified(principal, valid_until, refresh_at)
 
     async def _verify(self, header: str) -> Principal:

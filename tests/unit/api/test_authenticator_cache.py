@@ -62,13 +62,13 @@ async def settle() -> None:
         await asyncio.sleep(0.005)
 
 
-def test_a_principal_is_verified_once_within_the_first_half_of_its_ttl() -> None:
+def test_a_principal_is_verified_once_within_the_first_70_percent_of_its_ttl() -> None:
     sessions, clock = Sessions(), Clock()
     auth = authenticator(sessions, clock)
 
     async def scenario() -> None:
         await auth.principal(connection())
-        clock.now += TTL // 2 - 1
+        clock.now += TTL * 7 // 10 - 1
         assert await auth.principal(connection()) == CALLER
         await settle()
 
@@ -83,12 +83,12 @@ def test_a_principal_in_use_late_in_its_ttl_is_answered_at_once_and_refreshed_be
 
     async def scenario() -> None:
         await auth.principal(connection())
-        clock.now += TTL * 3 // 4
+        clock.now += TTL * 9 // 10
         assert await auth.principal(connection()) == CALLER
         assert sessions.verifications == 1  # answered from the cache, before the refresh
         await settle()
         assert sessions.verifications == 2
-        clock.now += TTL // 2 - 1  # past the first TTL, before the refreshed one's refresh
+        clock.now += TTL * 7 // 10 - 1  # past the first TTL, before the next refresh is due
         assert await auth.principal(connection()) == CALLER
 
     asyncio.run(scenario())
@@ -103,7 +103,7 @@ def test_a_refresh_that_finds_the_session_revoked_drops_the_principal() -> None:
     async def scenario() -> None:
         await auth.principal(connection())
         sessions.revoked = True
-        clock.now += TTL * 3 // 4
+        clock.now += TTL * 9 // 10
         await auth.principal(connection())
         await settle()
         with pytest.raises(SessionRevokedError):
