@@ -25,6 +25,9 @@ def add_funds(page: Page, rupees: str) -> None:
         page.get_by_test_id("checkout-link").click()
     gateway = opened.value
     gateway.get_by_role("button", name="Pay").click()
+    # Closing the tab while its form POST is still navigating can hang Playwright's close():
+    # wait for the checkout's answer first, as a person would.
+    expect(gateway.get_by_text("This payment is")).to_be_visible()
     gateway.close()
 
 
