@@ -42,6 +42,8 @@ CLOSE_POLICY = 1008
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_TIMEOUT_SECONDS = 30.0
 NOT_WAITING = -1
+TICKS_OPEN = b'{"type":"ticks","data":['
+TICKS_CLOSE = b"]}"
 
 
 class MessageSocket(Protocol):
@@ -173,10 +175,11 @@ class StreamConnection:
             logger.debug("closing a stream connection failed", exc_info=True)
 
     async def _send_until_closed(self) -> None:
-        while self.close_reason is None:
+        # A method, not the attribute: mypyc would keep a narrowed type across the awaits.
+        while self.is_open():
             await self._wake.wait()
             self._wake.clear()
-            while self.close_reason is None:
+            while self.is_open():
                 message = self.next_message()
                 if message is None:
                     break
@@ -190,6 +193,9 @@ class StreamConnection:
                     finally:
                         self._sending = False
                 self.sent += 1
+
+    def is_open(self) -> bool:
+        return self.close_reason is None
 
     def try_send_ticks(self) -> bool:
         """Write the pending ticks now, if the socket takes a frame at once and nothing else
@@ -229,5 +235,5 @@ class StreamConnection:
             ticks, self._ticks = self._ticks, {}
             pulled = [*ticks.values(), *pulled]
         if pulled:
-            return b'{"type":"ticks","data":[' + b",".join(pulled) + b"]}"
+            return b"".join((TICKS_OPEN, b",".join(pulled), TICKS_CLOSE))
         return None
