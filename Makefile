@@ -13,7 +13,7 @@ INTERPRETED := bourse/core/__init__.py bourse/core/snapshot.py bourse/core/confi
 NATIVE_MODULES := $(filter-out $(INTERPRETED),$(patsubst src/%,%,$(wildcard src/bourse/core/*.py))) \
 	bourse/domain/charges.py bourse/domain/money.py \
 	bourse/ledger/bookkeeper.py bourse/ledger/mirror.py bourse/ledger/entries.py bourse/ledger/chart.py \
-	bourse/api/stream_hub.py bourse/api/stream_connection.py
+	bourse/api/stream_hub.py bourse/api/stream_connection.py bourse/api/text_frames.py
 NATIVE_STAMP := build/native.stamp
 # The web terminal (web/): see the targets at the end.
 WEB_NODE_STAMP := web/node_modules/.installed

@@ -19,6 +19,9 @@ Baseline, in the same run: the same server and WebSocket stack broadcasting one 
 frame (as many quote ticks as the measured frames carried on average, stamped with the send
 time) to the same number of connections, round after round as fast as it can, with nothing
 behind it. ``ratio_vs_bare`` is updates/s over the baseline's updates/s.
+
+``--py-spy FILE`` records the server with py-spy (raw format, all threads) over the measured
+seconds of the fan-out (not the baseline), for finding where its CPU goes.
 """
 
 import argparse
@@ -80,14 +83,25 @@ def cpu_seconds(process: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
-async def measure(stats: Stats, seconds: float, server: psutil.Process) -> dict[str, Any]:
+async def measure(
+    stats: Stats, seconds: float, server: psutil.Process, py_spy: str | None = None
+) -> dict[str, Any]:
     stats.ticks = stats.messages = 0
     stats.latencies = []
     stats.measuring = True
     cpu_before = cpu_seconds(server)
+    if py_spy:
+        record = ["py-spy", "record", "--pid", str(server.pid), "--duration", str(int(seconds))]
+        record += ["--format", "raw", "--threads", "--nonblocking", "--output", py_spy]
+        spy = await asyncio.create_subprocess_exec(
+            str(Path(sys.executable).parent / record[0]), *record[1:],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
     await asyncio.sleep(seconds)
     cpu = cpu_seconds(server) - cpu_before
     stats.measuring = False
+    if py_spy:
+        await spy.wait()
     return {
         "updates_per_s": round(stats.ticks / seconds),
         "messages_per_s": round(stats.messages / seconds),
@@ -120,7 +134,7 @@ async def run(
     duration = args.warmup + args.seconds + 1
     await asyncio.to_thread(post, port, f"/bench/trades?rate={args.rate}&seconds={duration}")
     await asyncio.sleep(args.warmup)
-    fanout = await measure(stats, args.seconds, watch.process)
+    fanout = await measure(stats, args.seconds, watch.process, args.py_spy)
     fanout["server_rss_mib"] = round(watch.peak / 2**20)
     fanout["closed_by_server"] = stats.closed
     await asyncio.sleep(1.5)
@@ -155,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--flush-ms", type=int, default=50)
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
+    parser.add_argument("--py-spy", metavar="FILE", help="record the server's fan-out seconds")
     args = parser.parse_args(argv)
 
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:

@@ -31,6 +31,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bench_platform import bench_settings, serve
+from bourse.api.text_frames import text_frame
 from bourse.api.ws_frames import DIRECT_FRAMES
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
@@ -149,7 +150,7 @@ class Bench:
                 frames = websocket.scope["extensions"].get(DIRECT_FRAMES)
                 try:
                     if frames is not None and frames.can_write():
-                        frames.write_text(message)
+                        frames.write_frame(text_frame(message))
                     else:
                         await websocket.send_text(message.decode())
                 except Exception:

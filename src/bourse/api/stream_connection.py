@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+from bourse.api.text_frames import joined_text_frame, text_frame
 from bourse.domain.types import AccountId, InstrumentToken
 
 logger = logging.getLogger(__name__)
@@ -55,11 +56,12 @@ class MessageSocket(Protocol):
 
 
 class FrameWriter(Protocol):
-    """A synchronous way to send a text frame, when the socket can take it right now."""
+    """A synchronous way to send a frame, when the socket can take it right now."""
 
     def can_write(self) -> bool: ...
 
-    def write_text(self, payload: bytes) -> None: ...
+    def write_frame(self, frame: bytes) -> None:
+        """Write a complete WebSocket frame (see ``bourse.api.text_frames``)."""
 
 
 class StreamConnection:
@@ -185,7 +187,7 @@ class StreamConnection:
                     break
                 frames = self.frames
                 if frames is not None and frames.can_write():
-                    frames.write_text(message)
+                    frames.write_frame(text_frame(message))
                 else:
                     self._sending = True
                     try:
@@ -210,9 +212,9 @@ class StreamConnection:
             or not frames.can_write()
         ):
             return False
-        message = self._take_ticks()
-        if message is not None:
-            frames.write_text(message)
+        ticks = self._pull_ticks()
+        if ticks:
+            frames.write_frame(joined_text_frame(TICKS_OPEN, ticks, TICKS_CLOSE))
             self.sent += 1
         return True
 
@@ -228,12 +230,17 @@ class StreamConnection:
         return message
 
     def _take_ticks(self) -> bytes | None:
-        """All pending ticks in one message (the hub's newer ones and any offered), or None."""
+        """All pending ticks in one message, or None."""
+        ticks = self._pull_ticks()
+        if ticks:
+            return b"".join((TICKS_OPEN, b",".join(ticks), TICKS_CLOSE))
+        return None
+
+    def _pull_ticks(self) -> list[bytes]:
+        """The pending encoded ticks: the hub's newer ones and any offered."""
         self.ticks_waiting_since = NOT_WAITING
         pulled = self.tick_source(self) if self.tick_source is not None else []
         if self._ticks:
             ticks, self._ticks = self._ticks, {}
             pulled = [*ticks.values(), *pulled]
-        if pulled:
-            return b"".join((TICKS_OPEN, b",".join(pulled), TICKS_CLOSE))
-        return None
+        return pulled

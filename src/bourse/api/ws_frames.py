@@ -5,8 +5,8 @@ awaited ``websocket.send`` (a task switch, the event dict, the sans-I/O library'
 and output buffer) wrapped around one ``transport.write``: about 15 µs a frame, three times the
 write itself. This protocol puts itself into the connection's ASGI scope (extension
 ``DIRECT_FRAMES``) as a `FrameWriter`: ``can_write()`` says whether the socket takes a frame
-right now, and ``write_text`` frames a message (server frames are unmasked: a 2, 4 or 10 byte
-header) and writes it at once. It declines (``can_write()`` is false) while the transport's
+right now, and ``write_frame`` writes a complete frame (built by ``bourse.api.text_frames``)
+at once. It declines (``can_write()`` is false) while the transport's
 write buffer is over its high-water mark, once a close was sent or received, after the peer
 left, and whenever an extension (permessage-deflate) would have to transform the payload; the
 caller then uses the ordinary ASGI send, which waits for the socket.
@@ -15,27 +15,11 @@ Writing beside the sans-I/O state machine is safe because that machine keeps no 
 outgoing data frames: only about closing, which ``can_write`` checks.
 """
 
-import struct
-
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
 DIRECT_FRAMES = "bourse.direct_frames"
 """The scope extension under which a connection's `FrameWriter` is found."""
-
-_FIN_TEXT = 0x81
-_SHORT = struct.Struct("!BB")
-_MEDIUM = struct.Struct("!BBH")
-_LONG = struct.Struct("!BBQ")
-
-
-def text_frame_header(size: int) -> bytes:
-    """The header of an unmasked, final text frame carrying ``size`` payload bytes."""
-    if size < 126:
-        return _SHORT.pack(_FIN_TEXT, size)
-    if size < 65_536:
-        return _MEDIUM.pack(_FIN_TEXT, 126, size)
-    return _LONG.pack(_FIN_TEXT, 127, size)
 
 
 class DirectFramesProtocol(WebSocketsSansIOProtocol):
@@ -59,17 +43,22 @@ class DirectFramesProtocol(WebSocketsSansIOProtocol):
         if scope is not None:
             scope["extensions"][DIRECT_FRAMES] = self
 
-    def can_write(self) -> bool:
-        return (
-            not self.paused
-            and self.handshake_complete
-            and not self.close_sent
-            and not self.disconnected
-            and self.conn.state is State.OPEN
-            and not self.conn.extensions
-            and self.initial_response is None
-        )
+    framing = False
+    """The handshake completed plainly: no extension transforms payloads and no HTTP response
+    replaced the upgrade (settled once, so ``can_write`` need not look again)."""
 
-    def write_text(self, payload: bytes) -> None:
-        """Write one text frame; only right after ``can_write()`` said yes."""
-        self.transport.write(text_frame_header(len(payload)) + payload)
+    def can_write(self) -> bool:
+        # Cheapest first: this runs for every connection on every flush.
+        if self.paused or self.close_sent or self.disconnected:
+            return False
+        if not self.framing:
+            if not self.handshake_complete or self.initial_response is not None:
+                return False
+            if self.conn.extensions:
+                return False
+            self.framing = True
+        return self.conn.state is State.OPEN
+
+    def write_frame(self, frame: bytes) -> None:
+        """Write one complete frame; only right after ``can_write()`` said yes."""
+        self.transport.write(frame)

@@ -38,9 +38,21 @@ class FakeFrames:
     def can_write(self) -> bool:
         return self.open
 
-    def write_text(self, payload: bytes) -> None:
+    def write_frame(self, frame: bytes) -> None:
         assert self.open, "written without asking can_write()"
-        self.socket.sent.append(payload.decode())
+        self.socket.sent.append(text_payload(frame).decode())
+
+
+def text_payload(frame: bytes) -> bytes:
+    """The payload of one complete, unmasked, final text frame (and nothing after it)."""
+    assert frame[0] == 0x81, "not a final text frame"
+    size, start = frame[1], 2
+    if size == 126:
+        size, start = int.from_bytes(frame[2:4], "big"), 4
+    elif size == 127:
+        size, start = int.from_bytes(frame[2:10], "big"), 10
+    assert len(frame) == start + size, "the header's length is not the payload's"
+    return frame[start:]
 
 
 class FedModels(Market):

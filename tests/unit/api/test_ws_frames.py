@@ -4,7 +4,7 @@ import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from bourse.api.ws_frames import text_frame_header
+from bourse.api.text_frames import joined_text_frame, text_frame, text_frame_header
 
 
 def parse(data: bytes) -> Frame:
@@ -27,3 +27,13 @@ def test_a_text_frame_of_any_size_parses_back_to_its_payload(size: int) -> None:
     frame = parse(text_frame_header(size) + payload)
 
     assert (frame.opcode, frame.fin, frame.data) == (Opcode.TEXT, True, payload)
+
+
+def test_whole_frames_carry_exactly_their_payload() -> None:
+    items = [b'{"n":%d}' % n for n in range(3_000)]
+
+    joined = parse(joined_text_frame(b"[", items, b"]"))
+    single = parse(text_frame(b"hello"))
+
+    assert joined.data == b"[" + b",".join(items) + b"]"
+    assert (single.opcode, single.data) == (Opcode.TEXT, b"hello")
