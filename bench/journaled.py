@@ -137,27 +137,46 @@ class _GroupProducer(_Producer):
     """A client that sends what it has gathered as one group (``submit_many``), as a gateway
     sends the requests of one event-loop tick: up to ``group`` commands per submission and at
     most ``window`` commands in flight. Each command's time to durable runs from its group's
-    submission to the group's future resolving."""
+    submission to the group's future resolving.
+
+    Like ``_Producer`` it keeps the order ids of its placements, not their futures: once a
+    group is durable its callback reads the ids out of the results and drops the future, so
+    the client holds no results (and gives the collector nothing to walk) beyond its window.
+    """
 
     def __init__(self, *args: Any, group: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group = group
         self.slots = threading.BoundedSemaphore(max(1, self.slots._initial_value // group))  # type: ignore[attr-defined]
-        self.in_group: dict[int, tuple[Future[list[list[ev.Event]]], int]] = {}
+        # Placements whose group is not durable yet: order number -> (future, position).
+        self.unresolved: dict[int, tuple[Future[list[list[ev.Event]]], int]] = {}
+        self.resolved: dict[int, int] = {}  # order number -> order id
+        self.lock = threading.Lock()  # the callback (core thread) and run() share both dicts
 
     def _cancel_of(self, op: Op) -> cmd.Command:
-        placed = self.placed.pop(op.order_no)
-        if isinstance(placed, int):
-            order_id = placed
-        else:
-            future, position = self.in_group.pop(op.order_no)
+        with self.lock:
+            order_id = self.resolved.pop(op.order_no, None)
+            entry = self.unresolved.pop(op.order_no, None) if order_id is None else None
+        if entry is not None:
+            future, position = entry
             order_id = self._order_id(future.result()[position])
+        assert order_id is not None
         return cmd.CancelOrder(account=account_id(op.account), order_id=order_id)
 
-    def _group_done(self, indices: list[int], future: Future[list[list[ev.Event]]]) -> None:
+    def _group_done(
+        self,
+        indices: list[int],
+        placements: list[tuple[int, int]],
+        future: Future[list[list[ev.Event]]],
+    ) -> None:
         now = time.perf_counter_ns()
         for index in indices:
             self.durable[index] = now
+        results = future.result()
+        with self.lock:
+            for order_no, position in placements:
+                if self.unresolved.pop(order_no, None) is not None:
+                    self.resolved[order_no] = self._order_id(results[position])
         self.slots.release()
 
     def run(self) -> None:
@@ -166,6 +185,7 @@ class _GroupProducer(_Producer):
         commands: list[cmd.Command] = []
         indices: list[int] = []
         placements: list[tuple[int, int]] = []  # (order_no, position in group)
+        unsent: set[int] = set()  # order numbers placed in the group not sent yet
 
         def flush() -> None:
             if not commands:
@@ -175,21 +195,23 @@ class _GroupProducer(_Producer):
             for index in indices:
                 self.submitted[index] = now
             future = submit_many(list(commands))
-            for order_no, position in placements:
-                self.placed[order_no] = future  # type: ignore[assignment]
-                self.in_group[order_no] = (future, position)
-            future.add_done_callback(partial(self._group_done, list(indices)))
+            with self.lock:
+                for order_no, position in placements:
+                    self.unresolved[order_no] = (future, position)
+            future.add_done_callback(partial(self._group_done, list(indices), list(placements)))
             commands.clear()
             indices.clear()
             placements.clear()
+            unsent.clear()
 
         for (index, op), command in zip(self.items, self.commands, strict=True):
             if command is None:
-                if any(order_no == op.order_no for order_no, _ in placements):
+                if op.order_no in unsent:
                     flush()  # the order to cancel is in the group not sent yet
                 command = self._cancel_of(op)
             elif op.kind != CANCEL:
                 placements.append((op.order_no, len(commands)))
+                unsent.add(op.order_no)
             commands.append(command)
             indices.append(index)
             if len(commands) == self.group:
@@ -217,8 +239,9 @@ def _setup(core: TradingCore, log: FileCommandLog, workload: Workload) -> None:
 
 def _produce(
     journaled: JournaledCore[Any], workload: Workload, producers: int, window: int, group: int
-) -> tuple[list[int], list[int]]:
-    """Submit the measured ops from ``producers`` threads; (submit, durable) times in ns."""
+) -> tuple[list[int], list[int], os.times_result]:
+    """Submit the measured ops from ``producers`` threads; (submit, durable) times in ns, and
+    the process's CPU times once the producers are built (their commands prepared)."""
     n = len(workload.measured)
     submitted = [0] * n
     durable = [0] * n
@@ -240,11 +263,12 @@ def _produce(
         for share in shares
     ]
     threads = [threading.Thread(target=worker.run) for worker in workers]
+    cpu_before = os.times()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return submitted, durable
+    return submitted, durable, cpu_before
 
 
 def run_journaled(
@@ -270,8 +294,11 @@ def run_journaled(
         try:
             tune_gc_for_core()  # as the platform does after recovery
             with GcWatch() as watch:
-                submitted, durable = _produce(journaled, workload, producers, window, group)
+                submitted, durable, cpu_before = _produce(
+                    journaled, workload, producers, window, group
+                )
                 journaled.close()  # waits for the last batch; closing again is a no-op
+                cpu_after = os.times()
         finally:
             journaled.close()
             gc.unfreeze()
@@ -288,6 +315,14 @@ def run_journaled(
         "p999_us": round(percentile(latencies, 0.999) / 1000, 1),
         "max_us": round(latencies[-1] / 1000, 1),
         "latency": "time to durable: submit() to the future resolving",
+        # CPU time of the whole process (core, producers, kernel) per op: unlike ops_per_s, it
+        # hardly moves when another process shares the pinned CPU.
+        "cpu_us_per_op": round(
+            (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system)
+            * 1e6
+            / len(latencies),
+            2,
+        ),
         "ops": len(latencies),
         "producers": producers,
         "window": window,
