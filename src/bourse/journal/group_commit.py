@@ -39,10 +39,11 @@ from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.domain.commands import AnyCommand, Command
 from bourse.domain.events import Event
+from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import JournalFailedError
 from bourse.journal.forked_snapshot import ForkedSnapshot, fork_snapshot, forking_supported
 from bourse.journal.loop_batcher import LoopBatcher
-from bourse.journal.records import JournalRecord, encode_record
+from bourse.journal.records import JournalRecord
 from bourse.journal.recovery import C, JournalPaths, recover
 from bourse.journal.snapshots import SnapshotStore, SnapshotWriter
 
@@ -65,8 +66,8 @@ class CommandLog(Protocol):
     @property
     def last_ts_ns(self) -> int: ...
 
-    def append(self, records: Sequence[bytes]) -> None:
-        """Make the encoded records durable, in order, before returning."""
+    def append(self, records: RecordBatch) -> None:
+        """Make the records durable, in order, before returning."""
         ...
 
     def close(self) -> None: ...
@@ -78,18 +79,12 @@ class JournalClosedError(RuntimeError):
 
 class _Applied:
     """Applied commands awaiting durability: one submitted command, or one submitted group
-    (``result`` is then the list of each command's events)."""
+    (``result`` is then the list of each command's events). Their records are in the
+    `RecordBatch` of the core thread's round that applied them."""
 
-    __slots__ = ("events", "future", "records", "result")
+    __slots__ = ("events", "future", "result")
 
-    def __init__(
-        self,
-        records: list[bytes],
-        future: "Future[typing.Any]",
-        events: list[Event],
-        result: object,
-    ) -> None:
-        self.records = records
+    def __init__(self, future: "Future[typing.Any]", events: list[Event], result: object) -> None:
         self.future = future
         self.events = events
         self.result = result
@@ -161,6 +156,7 @@ class JournaledCore(Generic[C]):
         # Hand-over from the core thread to the writer thread.
         self._handover = threading.Condition()
         self._pending: list[_Applied] = []
+        self._pending_records = RecordBatch()
         self._pending_snapshot: tuple[int, bytes] | ForkedSnapshot | None = None
         self._core_done = False
 
@@ -331,17 +327,18 @@ class JournaledCore(Generic[C]):
                     except queue.Empty:
                         break
                 applied: list[_Applied] = []
+                records = RecordBatch()
                 for item in batch:
                     if item is None:
                         stopping = True  # close() enqueues nothing after this
                         break
-                    self._apply(*item, applied)
+                    self._apply(*item, applied, records)
                 snapshot = self._maybe_capture_snapshot()
                 if self._inline_commit:
                     if applied or snapshot is not None:
-                        self._commit(applied, snapshot)
+                        self._commit(applied, records, snapshot)
                 else:
-                    self._hand_over(applied, snapshot)
+                    self._hand_over(applied, records, snapshot)
         finally:
             with self._handover:
                 self._core_done = True
@@ -352,6 +349,7 @@ class JournaledCore(Generic[C]):
         submitted: "Command | list[Command] | _Query",
         future: "Future[typing.Any]",
         applied: list[_Applied],
+        records: RecordBatch,
     ) -> None:
         if not future.set_running_or_notify_cancel():
             return  # cancelled while queued: never applied, never journaled
@@ -367,18 +365,17 @@ class JournaledCore(Generic[C]):
             except Exception as exc:  # a failed read changes nothing
                 future.set_exception(exc)
                 return
-            applied.append(_Applied([], future, [], value))
+            applied.append(_Applied(future, [], value))
             return
         group = submitted if isinstance(submitted, list) else [submitted]
-        records: list[bytes] = []
         results: list[list[Event]] = []
         for command in group:
             seq = self._core.command_seq + 1
             ts_ns = max(self._last_ts, self._clock())
             try:
-                record = encode_record(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
+                records.add(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
             except Exception as exc:  # the core is untouched by this command: refuse it
-                self._settle_partial(records, future, results, exc, applied)
+                self._settle_partial(future, results, exc, applied)
                 return
             self._last_ts = ts_ns
             try:
@@ -388,19 +385,18 @@ class JournaledCore(Generic[C]):
                 # journaled, so a restart replays exactly the commands before it.
                 logger.critical("core failed on command seq %d; refusing further commands", seq)
                 self._core_failure = exc
-                self._settle_partial(records, future, results, exc, applied)
+                records.truncate(len(records) - 1)
+                self._settle_partial(future, results, exc, applied)
                 return
-            records.append(record)
             results.append(events)
         if isinstance(submitted, list):
             flat = [event for events in results for event in events]
-            applied.append(_Applied(records, future, flat, results))
+            applied.append(_Applied(future, flat, results))
         else:
-            applied.append(_Applied(records, future, results[0], results[0]))
+            applied.append(_Applied(future, results[0], results[0]))
 
     def _settle_partial(
         self,
-        records: list[bytes],
         future: "Future[typing.Any]",
         results: list[list[Event]],
         error: BaseException,
@@ -408,11 +404,11 @@ class JournaledCore(Generic[C]):
     ) -> None:
         """A command of a group failed: the ones before it changed the core, so they are still
         journaled (their listeners run), but the group's future reports the failure."""
-        if records:
+        if results:
             failed: Future[typing.Any] = Future()
             failed.set_running_or_notify_cancel()
             flat = [event for events in results for event in events]
-            applied.append(_Applied(records, failed, flat, results))
+            applied.append(_Applied(failed, flat, results))
         future.set_exception(error)
 
     def _maybe_capture_snapshot(self) -> "tuple[int, bytes] | ForkedSnapshot | None":
@@ -437,7 +433,10 @@ class JournaledCore(Generic[C]):
             return None
 
     def _hand_over(
-        self, applied: list[_Applied], snapshot: "tuple[int, bytes] | ForkedSnapshot | None"
+        self,
+        applied: list[_Applied],
+        records: RecordBatch,
+        snapshot: "tuple[int, bytes] | ForkedSnapshot | None",
     ) -> None:
         if not applied and snapshot is None:
             return
@@ -447,6 +446,10 @@ class JournaledCore(Generic[C]):
             while len(self._pending) >= self._max_batch:
                 self._handover.wait()
             self._pending.extend(applied)
+            if self._pending_records.seqs:
+                self._pending_records.extend(records)
+            else:
+                self._pending_records = records
             if snapshot is not None:
                 # Every record the snapshot includes is pending or already durable.
                 self._pending_snapshot = snapshot
@@ -462,16 +465,20 @@ class JournaledCore(Generic[C]):
                 if not self._pending and self._pending_snapshot is None:
                     return  # the core thread is done and everything is written
                 batch, self._pending = self._pending, []
+                records, self._pending_records = self._pending_records, RecordBatch()
                 snapshot, self._pending_snapshot = self._pending_snapshot, None
                 self._handover.notify_all()
-            self._commit(batch, snapshot)
+            self._commit(batch, records, snapshot)
 
     def _commit(
-        self, batch: list[_Applied], snapshot: "tuple[int, bytes] | ForkedSnapshot | None"
+        self,
+        batch: list[_Applied],
+        records: RecordBatch,
+        snapshot: "tuple[int, bytes] | ForkedSnapshot | None",
     ) -> None:
-        if batch and self._log_failure is None:
+        if records.seqs and self._log_failure is None:
             try:
-                self._log.append([record for applied in batch for record in applied.records])
+                self._log.append(records)
             except BaseException as exc:
                 logger.critical("journal write failed; refusing further commands", exc_info=True)
                 self._log_failure = exc
@@ -487,12 +494,13 @@ class JournaledCore(Generic[C]):
                 self._snapshots.release()
             return
         if batch:
-            events = [event for applied in batch for event in applied.events]
-            for listener in self._listeners:
-                try:
-                    listener(events)
-                except Exception:
-                    logger.exception("durable listener %r failed", listener)
+            if self._listeners:
+                events = [event for applied in batch for event in applied.events]
+                for listener in self._listeners:
+                    try:
+                        listener(events)
+                    except Exception:
+                        logger.exception("durable listener %r failed", listener)
             for applied in batch:
                 applied.future.set_result(applied.result)
         if snapshot is not None and self._snapshots is not None:

@@ -1,7 +1,6 @@
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import CancelledError
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from bourse.core.engine import TradingCore
 from bourse.domain.codec import encode_events
 from bourse.domain.commands import Command, Deposit, OpenAccount, Withdraw
 from bourse.domain.events import Event, FundsDeposited
+from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import FileCommandLog, JournalFailedError
 from bourse.journal.group_commit import JournalClosedError, JournaledCore
 from bourse.journal.records import JournalRecord
@@ -53,7 +53,7 @@ class GatedLog:
     def last_ts_ns(self) -> int:
         return self.log.last_ts_ns
 
-    def append(self, records: Sequence[bytes]) -> None:
+    def append(self, records: RecordBatch) -> None:
         self.entered.release()
         assert self.gate.wait(TIMEOUT)
         self.batch_sizes.append(len(records))
@@ -64,7 +64,7 @@ class GatedLog:
 
 
 class FailingLog(GatedLog):
-    def append(self, records: Sequence[bytes]) -> None:
+    def append(self, records: RecordBatch) -> None:
         raise OSError(5, "Input/output error")
 
 
