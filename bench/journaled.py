@@ -18,7 +18,6 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -30,6 +29,7 @@ from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
+from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import FileCommandLog
 from bourse.journal.group_commit import JournaledCore
 from bourse.journal.records import JournalRecord, encode_record
@@ -59,7 +59,7 @@ class TimedLog:
     def last_ts_ns(self) -> int:
         return self._log.last_ts_ns
 
-    def append(self, records: Sequence[bytes]) -> None:
+    def append(self, records: RecordBatch) -> None:
         started = time.perf_counter()
         self._log.append(records)
         self.batches.append((len(records), time.perf_counter() - started))
@@ -92,6 +92,13 @@ class _Producer:
         self.durable = durable
         self.placed: dict[int, Future[list[ev.Event]] | int] = {}
         self.commands = [self._prebuilt(op) for _, op in items]
+        self.cpu_ns = 0
+        """CPU time of this client thread's own work (``run``), for the report."""
+
+    def run_timed(self) -> None:
+        started = time.thread_time_ns()
+        self.run()
+        self.cpu_ns = time.thread_time_ns() - started
 
     def _prebuilt(self, op: Op) -> cmd.Command | None:
         """The command, or None for a cancel whose order id is known only once placed."""
@@ -239,9 +246,10 @@ def _setup(core: TradingCore, log: FileCommandLog, workload: Workload) -> None:
 
 def _produce(
     journaled: JournaledCore[Any], workload: Workload, producers: int, window: int, group: int
-) -> tuple[list[int], list[int], os.times_result]:
-    """Submit the measured ops from ``producers`` threads; (submit, durable) times in ns, and
-    the process's CPU times once the producers are built (their commands prepared)."""
+) -> tuple[list[int], list[int], os.times_result, int]:
+    """Submit the measured ops from ``producers`` threads; (submit, durable) times in ns, the
+    process's CPU times once the producers are built (their commands prepared), and the CPU
+    time the producer threads used (the done-callbacks run in the core thread: not in it)."""
     n = len(workload.measured)
     submitted = [0] * n
     durable = [0] * n
@@ -262,13 +270,13 @@ def _produce(
         else _Producer(journaled, share, window, workload.placements_in_setup, submitted, durable)
         for share in shares
     ]
-    threads = [threading.Thread(target=worker.run) for worker in workers]
+    threads = [threading.Thread(target=worker.run_timed) for worker in workers]
     cpu_before = os.times()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return submitted, durable, cpu_before
+    return submitted, durable, cpu_before, sum(worker.cpu_ns for worker in workers)
 
 
 def run_journaled(
@@ -279,6 +287,7 @@ def run_journaled(
     window: int,
     group: int = 1,
     snapshot_every: int = SNAPSHOT_EVERY,
+    writer_thread: bool = False,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bourse-bench-journal-") as directory:
         core, file_log = recover(directory, config)
@@ -290,11 +299,12 @@ def run_journaled(
             SnapshotStore(JournalPaths(Path(directory)).snapshots),
             max_batch=MAX_BATCH,
             snapshot_every=snapshot_every,
+            writer_thread=writer_thread,
         )
         try:
             tune_gc_for_core()  # as the platform does after recovery
             with GcWatch() as watch:
-                submitted, durable, cpu_before = _produce(
+                submitted, durable, cpu_before, producers_ns = _produce(
                     journaled, workload, producers, window, group
                 )
                 journaled.close()  # waits for the last batch; closing again is a no-op
@@ -323,6 +333,7 @@ def run_journaled(
             / len(latencies),
             2,
         ),
+        "producers_cpu_us_per_op": round(producers_ns / 1000 / len(latencies), 2),
         "ops": len(latencies),
         "producers": producers,
         "window": window,
@@ -336,6 +347,7 @@ def run_journaled(
         **watch.report(),
         "max_batch": MAX_BATCH,
         "snapshot_every": snapshot_every,
+        "commit": "writer thread" if writer_thread else "core thread",
         "journal_mib": round(journal_bytes / 2**20, 1),
         "journal_dir": tempfile.gettempdir(),
         "resting_end": len(final.orders),
@@ -345,7 +357,13 @@ def run_journaled(
 
 
 def journaled_core(
-    ops: int, seed: int, producers: int, window: int, snapshot_every: int, group: int = 64
+    ops: int,
+    seed: int,
+    producers: int,
+    window: int,
+    snapshot_every: int,
+    group: int = 64,
+    writer_thread: bool = False,
 ) -> dict[str, Any]:
     """The case's JSON line: ``full_core``'s stream and configuration, journaled."""
     spec, config = full_core_setup(ops, seed)
@@ -359,6 +377,7 @@ def journaled_core(
             window=window,
             group=group,
             snapshot_every=snapshot_every,
+            writer_thread=writer_thread,
         )
     )
     line["crossing_fraction"] = round(workload.crossing_fraction, 4)
