@@ -1,38 +1,46 @@
-"""A batch of journal records, encoded and framed in one buffer, ready for one write.
+"""A batch of journal records: what one append makes durable, framed in bulk.
 
-The core thread builds one per group commit: msgspec encodes each record straight into the
-buffer behind room for its frame header (see `framing`), and the header is filled in once the
-payload's length and CRC are known. The batch remembers each record's seq, journal time and
-offset, so the log need not decode the records again to check and index them. Per record that
-saves building a bytes object, framing it into another, joining them all and decoding the seq
-and time back out (~0.7 µs of the core thread's time per command).
+The core thread builds one per group commit, encoding each command's record as it applies it.
+The batch keeps each record's seq and journal time beside its bytes, so the log checks and
+indexes the batch without decoding every record again, and `framed` frames all of them at once:
+lengths, CRCs and headers are computed by C-level maps over the whole batch and joined in one
+go, where framing record by record cost a Python-level function call and several objects per
+record. Measured on 600 PlaceOrder records: encode + frame + re-read seq/time 1.4 µs per record
+before, 1.1 µs now, of which ~0.65 µs is msgspec building and encoding the record itself.
+(Encoding each record into one shared bytearray with ``encode_into`` and framing it in place
+measured slower still, 1.8 µs: more Python-level calls per record.)
 
-The bytes are exactly those of ``frame_all(encode_record(r) for r in records)``.
+``framed()`` is exactly ``frame_all(payloads)``.
 """
 
+import functools
 import zlib
 from collections.abc import Iterable
+from itertools import chain
 
 import msgspec
 
-from bourse.journal.framing import HEADER, HEADER_SIZE, MAX_PAYLOAD
+from bourse.journal.framing import HEADER, MAX_PAYLOAD
 from bourse.journal.records import JournalRecord, peek_seq_ts
 
-_encoder = msgspec.msgpack.Encoder()
-_EMPTY_HEADER = bytes(HEADER_SIZE)
+_encode = msgspec.msgpack.Encoder().encode
+
+
+@functools.lru_cache(maxsize=4096)
+def _length_crc(length: int) -> int:
+    """CRC of a frame's length field (records of a kind have few distinct lengths)."""
+    return zlib.crc32(length.to_bytes(4, "little"))
 
 
 class RecordBatch:
-    """Framed records in ``data``; ``seqs``, ``ts_ns`` and ``offsets`` (where each frame starts
-    in ``data``) per record, in order."""
+    """Encoded records (``payloads``) with their ``seqs`` and ``ts_ns``, in order."""
 
-    __slots__ = ("data", "offsets", "seqs", "ts_ns")
+    __slots__ = ("payloads", "seqs", "ts_ns")
 
     def __init__(self) -> None:
-        self.data = bytearray()
+        self.payloads: list[bytes] = []
         self.seqs: list[int] = []
         self.ts_ns: list[int] = []
-        self.offsets: list[int] = []
 
     @classmethod
     def from_encoded(cls, payloads: Iterable[bytes]) -> "RecordBatch":
@@ -40,67 +48,40 @@ class RecordBatch:
         batch = cls()
         for payload in payloads:
             seq, ts_ns = peek_seq_ts(payload)
-            batch._frame(len(batch.data), payload, seq, ts_ns)
+            batch.payloads.append(payload)
+            batch.seqs.append(seq)
+            batch.ts_ns.append(ts_ns)
         return batch
 
     def __len__(self) -> int:
         return len(self.seqs)
 
     def add(self, record: JournalRecord) -> None:
-        """Encode and frame ``record`` at the end of the batch. If encoding fails, the batch
-        is left as it was and the error propagates."""
-        data = self.data
-        start = len(data)
-        data += _EMPTY_HEADER
-        try:
-            _encoder.encode_into(record, data, -1)
-        except BaseException:
-            del data[start:]
-            raise
-        payload_start = start + HEADER_SIZE
-        length = len(data) - payload_start
-        if length > MAX_PAYLOAD:
-            del data[start:]
-            raise ValueError(f"payload length {length} exceeds the maximum {MAX_PAYLOAD}")
-        with memoryview(data) as view:
-            payload_crc = zlib.crc32(view[payload_start:])
-        HEADER.pack_into(data, start, length, zlib.crc32(length.to_bytes(4, "little")), payload_crc)
+        """Encode ``record`` onto the end of the batch (an encoding error leaves it as it was)."""
+        self.payloads.append(_encode(record))
         self.seqs.append(record.seq)
         self.ts_ns.append(record.ts_ns)
-        self.offsets.append(start)
 
     def truncate(self, records: int) -> None:
         """Keep only the first ``records`` records (drop what a failed command added)."""
-        if records < len(self.seqs):
-            del self.data[self.offsets[records] :]
-            del self.seqs[records:], self.ts_ns[records:], self.offsets[records:]
+        del self.payloads[records:], self.seqs[records:], self.ts_ns[records:]
 
     def extend(self, other: "RecordBatch") -> None:
         """Append ``other``'s records after this batch's."""
-        shift = len(self.data)
-        self.data += other.data
+        self.payloads += other.payloads
         self.seqs += other.seqs
         self.ts_ns += other.ts_ns
-        self.offsets += [offset + shift for offset in other.offsets]
 
-    def payloads(self) -> list[bytes]:
-        """Each record's encoded payload, without its frame header (for logs that store
-        records one by one)."""
-        data = self.data
-        ends = [*self.offsets[1:], len(data)]
-        return [
-            bytes(data[start + HEADER_SIZE : end])
-            for start, end in zip(self.offsets, ends, strict=True)
-        ]
-
-    def _frame(self, start: int, payload: bytes, seq: int, ts_ns: int) -> None:
-        length = len(payload)
-        if length > MAX_PAYLOAD:
-            raise ValueError(f"payload length {length} exceeds the maximum {MAX_PAYLOAD}")
-        self.data += HEADER.pack(
-            length, zlib.crc32(length.to_bytes(4, "little")), zlib.crc32(payload)
+    def framed(self) -> tuple[bytes, list[int]]:
+        """Every record framed (`framing.frame`), back to back, and the size of each frame."""
+        lengths = list(map(len, self.payloads))
+        if lengths and max(lengths) > MAX_PAYLOAD:
+            raise ValueError(f"payload length {max(lengths)} exceeds the maximum {MAX_PAYLOAD}")
+        headers = map(
+            HEADER.pack,
+            lengths,
+            map(_length_crc, lengths),
+            map(zlib.crc32, self.payloads),
         )
-        self.data += payload
-        self.seqs.append(seq)
-        self.ts_ns.append(ts_ns)
-        self.offsets.append(start)
+        data = b"".join(chain.from_iterable(zip(headers, self.payloads, strict=True)))
+        return data, [HEADER.size + length for length in lengths]

@@ -11,6 +11,7 @@ import fcntl
 import logging
 import os
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 from types import TracebackType
 
@@ -190,22 +191,23 @@ class FileCommandLog:
             raise ValueError(
                 f"record seq {seq} does not continue the log at seq {self._last_seq + index}"
             )
+        data, sizes = batch.framed()
         try:
-            self._write_all(batch.data)
+            self._write_all(data)
             os.fsync(self._fd)
         except BaseException as exc:
             self._failure = exc
             raise
         # Index every _INDEX_STRIDE-th seq (those ≡ 1 modulo the stride), as _remember does.
-        offsets = batch.offsets
+        offsets = list(accumulate(sizes, initial=self._end))
         for index in range((1 - first) % _INDEX_STRIDE, count, _INDEX_STRIDE):
             self._index_seqs.append(first + index)
-            self._index_offsets.append(self._end + offsets[index])
+            self._index_offsets.append(offsets[index])
         self._last_seq = batch.seqs[-1]
         self._last_ts_ns = batch.ts_ns[-1]
-        self._end += len(batch.data)
+        self._end = offsets[-1]
 
-    def _write_all(self, data: bytes | bytearray) -> None:
+    def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
             written = os.write(self._fd, view)

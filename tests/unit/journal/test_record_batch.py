@@ -4,7 +4,7 @@ from bourse.domain.commands import Deposit, PlaceOrder
 from bourse.domain.enums import OrderType, Product, Side
 from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import FileCommandLog
-from bourse.journal.framing import frame_all
+from bourse.journal.framing import HEADER_SIZE, frame_all
 from bourse.journal.records import JournalRecord, encode_record
 
 
@@ -30,42 +30,43 @@ def built(first: int, last: int) -> RecordBatch:
     return batch
 
 
-def test_a_built_batch_holds_exactly_the_framed_encoded_records():
+def test_a_batch_frames_exactly_its_encoded_records():
     batch = built(1, 40)
+    payloads = [encode_record(record(seq)) for seq in range(1, 41)]
 
-    assert bytes(batch.data) == frame_all(encode_record(record(seq)) for seq in range(1, 41))
+    data, sizes = batch.framed()
+
+    assert data == frame_all(payloads)
+    assert sizes == [HEADER_SIZE + len(payload) for payload in payloads]
     assert batch.seqs == list(range(1, 41))
     assert batch.ts_ns == [record(seq).ts_ns for seq in range(1, 41)]
-    assert batch.payloads() == [encode_record(record(seq)) for seq in range(1, 41)]
 
 
-def test_a_batch_from_encoded_records_equals_one_built_in_place():
+def test_a_batch_from_encoded_records_equals_one_built_record_by_record():
     from_encoded = RecordBatch.from_encoded(encode_record(record(seq)) for seq in range(1, 9))
-    in_place = built(1, 8)
+    built_here = built(1, 8)
 
-    assert from_encoded.data == in_place.data
-    assert from_encoded.offsets == in_place.offsets
-    assert (from_encoded.seqs, from_encoded.ts_ns) == (in_place.seqs, in_place.ts_ns)
+    assert from_encoded.framed() == built_here.framed()
+    assert (from_encoded.seqs, from_encoded.ts_ns) == (built_here.seqs, built_here.ts_ns)
 
 
-def test_truncate_drops_the_last_records_and_extend_shifts_offsets():
+def test_truncate_drops_the_last_records_and_extend_appends():
     batch = built(1, 5)
     batch.truncate(3)
     batch.extend(built(4, 6))
 
-    assert batch.data == built(1, 6).data
-    assert batch.offsets == built(1, 6).offsets
+    assert batch.framed() == built(1, 6).framed()
     assert batch.seqs == [1, 2, 3, 4, 5, 6]
 
 
 def test_a_record_that_cannot_be_encoded_leaves_the_batch_unchanged():
     batch = built(1, 2)
-    before = bytes(batch.data)
+    before = batch.framed()
 
     with pytest.raises(TypeError):
         batch.add(JournalRecord(3, 3, object()))  # type: ignore[arg-type]
 
-    assert bytes(batch.data) == before
+    assert batch.framed() == before
     assert len(batch) == 2
 
 
