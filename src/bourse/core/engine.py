@@ -115,6 +115,11 @@ class TradingCore(FillHandler):
         self.totals = Totals()
         self._expiries: list[tuple[int, OrderId]] = []
         self._ts = 0
+        # The command's number and time as int objects, made once per command: every event of
+        # the command carries both, and each pass of a native int to a Python-level call (an
+        # event's constructor) would otherwise allocate a new int object.
+        self._command_seq_box: Any = 0
+        self._ts_box: Any = 0
         self._events: list[ev.Event] = []
         # Books whose levels the current command touched (each book keeps the levels).
         self._touched: list[OrderBook] = []
@@ -146,6 +151,8 @@ class TradingCore(FillHandler):
         """Apply one journaled command stamped with ``ts_ns``; return its events in order."""
         self.command_seq += 1
         self._ts = ts_ns
+        self._command_seq_box = self.command_seq
+        self._ts_box = ts_ns
         events: list[ev.Event] = []
         self._events = events
         if self._expiries and self._expiries[0][0] <= ts_ns:
@@ -206,8 +213,8 @@ class TradingCore(FillHandler):
         self._events.append(
             ORDER_REJECTED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=self._ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 account=command.account,
                 token=command.token,
                 side=command.side,
@@ -333,7 +340,7 @@ class TradingCore(FillHandler):
             )
         extra_shares = shares_needed(order) - held_shares
         if extra_shares > 0:
-            holding = account.holdings.get(order.token)
+            holding = order.holding or account.holdings.get(order.token)
             available = 0 if holding is None else holding.available
             if extra_shares > available:
                 return (
@@ -345,6 +352,7 @@ class TradingCore(FillHandler):
                     0,
                     0,
                 )
+            order.holding = holding  # found once: _block takes the shares from it
         return None, extra_cash, extra_shares
 
     def _block(self, account: Account, order: WorkingOrder, cash: Paise, shares: int) -> None:
@@ -358,7 +366,7 @@ class TradingCore(FillHandler):
             account.cash_blocked += cash
             order.blocked_cash += cash
         if shares:
-            holding = account.holding(order.token)
+            holding = order.holding or account.holding(order.token)
             if shares > 0 and holding.unsettled:
                 # Settled shares go first; the T1 mark stays on what is left.
                 settled = holding.available - holding.unsettled
@@ -451,8 +459,8 @@ class TradingCore(FillHandler):
         self._events.append(
             ORDER_ACCEPTED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 order_id=order.order_id,
                 account=order.account,
                 token=order.token,
@@ -533,8 +541,8 @@ class TradingCore(FillHandler):
         self._events.append(
             TRADE_EXECUTED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=self._ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 trade_id=trade_id,
                 token=token,
                 price=price,
@@ -567,8 +575,8 @@ class TradingCore(FillHandler):
                 self._events.append(
                     ORDER_TRIGGERED(
                         seq=self._next_event(),
-                        command_seq=self.command_seq,
-                        ts_ns=self._ts,
+                        command_seq=self._command_seq_box,
+                        ts_ns=self._ts_box,
                         order_id=order.order_id,
                         account=order.account,
                         token=token,
@@ -614,8 +622,8 @@ class TradingCore(FillHandler):
         self._events.append(
             ORDER_CANCELLED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=self._ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 order_id=order.order_id,
                 account=order.account,
                 token=order.token,
@@ -644,8 +652,8 @@ class TradingCore(FillHandler):
             self._events.append(
                 CANCEL_REJECTED(
                     seq=self._next_event(),
-                    command_seq=self.command_seq,
-                    ts_ns=self._ts,
+                    command_seq=self._command_seq_box,
+                    ts_ns=self._ts_box,
                     order_id=c.order_id,
                     account=c.account,
                     reason=found[0],
@@ -675,7 +683,6 @@ class TradingCore(FillHandler):
 
     def _report_book_changes(self) -> None:
         books = self._touched
-        self._touched = []
         events = self._events
         emit = self._book_events
         for book in books:
@@ -690,8 +697,8 @@ class TradingCore(FillHandler):
                     events.append(
                         BOOK_CHANGED(
                             seq=self._next_event(),
-                            command_seq=self.command_seq,
-                            ts_ns=self._ts,
+                            command_seq=self._command_seq_box,
+                            ts_ns=self._ts_box,
                             token=book.token,
                             side=BUY if key & 1 else SELL,
                             price=price,
@@ -700,6 +707,7 @@ class TradingCore(FillHandler):
                         )
                     )
             changes.clear()
+        books.clear()  # reused: one list allocation less per command
 
     # Administration, funds and modification live in their own modules to keep this one about
     # the order path; these thin methods hand over to them.
