@@ -12,10 +12,12 @@ them, writes and fsyncs their encoded records, and only then releases their resu
 in command order. Commands submitted meanwhile wait in the queue and form the next batch, so a
 batch's size follows the time one batch takes.
 
-Why the core thread commits its own batches: a local fsync takes ~0.1 ms and releases the GIL,
-but a separate writer thread must win the GIL back from the busy core thread after every fsync,
-and under CPython's switch interval (5 ms by default) that wait, not the disk, set the commit
-latency (bench: write+fsync p50 5.4 ms against a raw fsync of 0.1 ms). For a log whose append
+Why the core thread commits its own batches: a local write+fsync of a batch takes 0.1-0.2 ms
+and releases the GIL, but a separate writer thread must win the GIL back from the busy core
+thread after every fsync, and under CPython's switch interval (5 ms by default) that wait, not
+the disk, set the commit latency (bench/journaled.py: the writer thread's write+fsync p50 5-6
+ms; committed from the core thread ~1.5 ms, which still includes the producers' turns at the
+GIL while the fsync released it). For a log whose append
 is slow (a network round trip), ``writer_thread=True`` restores the pipelined shape: a writer
 thread commits one batch while the core thread applies the next.
 
