@@ -111,6 +111,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="journaled_core: commands between snapshots (the JournaledCore default)",
     )
     parser.add_argument(
+        "--writer-thread",
+        action="store_true",
+        help="journaled_core: commit batches from a writer thread (the core thread otherwise)",
+    )
+    parser.add_argument(
         "--cpu",
         default="auto",
         help="CPU to pin to: a number, 'auto' (least busy one now) or 'none'",
@@ -152,7 +157,13 @@ def main(argv: list[str] | None = None) -> None:
         "bare_book": lambda: book_cases.bare_book(options),
         "full_core": lambda: book_cases.full_core(options),
         "journaled_core": lambda: journaled_core(
-            args.ops, args.seed, args.producers, args.window, args.snapshot_every, args.group
+            args.ops,
+            args.seed,
+            args.producers,
+            args.window,
+            args.snapshot_every,
+            args.group,
+            args.writer_thread,
         ),
         "resting_1m": lambda: resting_1m(args, cpu),
     }

@@ -18,7 +18,6 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
@@ -30,6 +29,7 @@ from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
+from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import FileCommandLog
 from bourse.journal.group_commit import JournaledCore
 from bourse.journal.records import JournalRecord, encode_record
@@ -59,7 +59,7 @@ class TimedLog:
     def last_ts_ns(self) -> int:
         return self._log.last_ts_ns
 
-    def append(self, records: Sequence[bytes]) -> None:
+    def append(self, records: RecordBatch) -> None:
         started = time.perf_counter()
         self._log.append(records)
         self.batches.append((len(records), time.perf_counter() - started))
@@ -92,6 +92,13 @@ class _Producer:
         self.durable = durable
         self.placed: dict[int, Future[list[ev.Event]] | int] = {}
         self.commands = [self._prebuilt(op) for _, op in items]
+        self.cpu_ns = 0
+        """CPU time of this client thread's own work (``run``), for the report."""
+
+    def run_timed(self) -> None:
+        started = time.thread_time_ns()
+        self.run()
+        self.cpu_ns = time.thread_time_ns() - started
 
     def _prebuilt(self, op: Op) -> cmd.Command | None:
         """The command, or None for a cancel whose order id is known only once placed."""
@@ -137,27 +144,46 @@ class _GroupProducer(_Producer):
     """A client that sends what it has gathered as one group (``submit_many``), as a gateway
     sends the requests of one event-loop tick: up to ``group`` commands per submission and at
     most ``window`` commands in flight. Each command's time to durable runs from its group's
-    submission to the group's future resolving."""
+    submission to the group's future resolving.
+
+    Like ``_Producer`` it keeps the order ids of its placements, not their futures: once a
+    group is durable its callback reads the ids out of the results and drops the future, so
+    the client holds no results (and gives the collector nothing to walk) beyond its window.
+    """
 
     def __init__(self, *args: Any, group: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.group = group
         self.slots = threading.BoundedSemaphore(max(1, self.slots._initial_value // group))  # type: ignore[attr-defined]
-        self.in_group: dict[int, tuple[Future[list[list[ev.Event]]], int]] = {}
+        # Placements whose group is not durable yet: order number -> (future, position).
+        self.unresolved: dict[int, tuple[Future[list[list[ev.Event]]], int]] = {}
+        self.resolved: dict[int, int] = {}  # order number -> order id
+        self.lock = threading.Lock()  # the callback (core thread) and run() share both dicts
 
     def _cancel_of(self, op: Op) -> cmd.Command:
-        placed = self.placed.pop(op.order_no)
-        if isinstance(placed, int):
-            order_id = placed
-        else:
-            future, position = self.in_group.pop(op.order_no)
+        with self.lock:
+            order_id = self.resolved.pop(op.order_no, None)
+            entry = self.unresolved.pop(op.order_no, None) if order_id is None else None
+        if entry is not None:
+            future, position = entry
             order_id = self._order_id(future.result()[position])
+        assert order_id is not None
         return cmd.CancelOrder(account=account_id(op.account), order_id=order_id)
 
-    def _group_done(self, indices: list[int], future: Future[list[list[ev.Event]]]) -> None:
+    def _group_done(
+        self,
+        indices: list[int],
+        placements: list[tuple[int, int]],
+        future: Future[list[list[ev.Event]]],
+    ) -> None:
         now = time.perf_counter_ns()
         for index in indices:
             self.durable[index] = now
+        results = future.result()
+        with self.lock:
+            for order_no, position in placements:
+                if self.unresolved.pop(order_no, None) is not None:
+                    self.resolved[order_no] = self._order_id(results[position])
         self.slots.release()
 
     def run(self) -> None:
@@ -166,6 +192,7 @@ class _GroupProducer(_Producer):
         commands: list[cmd.Command] = []
         indices: list[int] = []
         placements: list[tuple[int, int]] = []  # (order_no, position in group)
+        unsent: set[int] = set()  # order numbers placed in the group not sent yet
 
         def flush() -> None:
             if not commands:
@@ -175,21 +202,23 @@ class _GroupProducer(_Producer):
             for index in indices:
                 self.submitted[index] = now
             future = submit_many(list(commands))
-            for order_no, position in placements:
-                self.placed[order_no] = future  # type: ignore[assignment]
-                self.in_group[order_no] = (future, position)
-            future.add_done_callback(partial(self._group_done, list(indices)))
+            with self.lock:
+                for order_no, position in placements:
+                    self.unresolved[order_no] = (future, position)
+            future.add_done_callback(partial(self._group_done, list(indices), list(placements)))
             commands.clear()
             indices.clear()
             placements.clear()
+            unsent.clear()
 
         for (index, op), command in zip(self.items, self.commands, strict=True):
             if command is None:
-                if any(order_no == op.order_no for order_no, _ in placements):
+                if op.order_no in unsent:
                     flush()  # the order to cancel is in the group not sent yet
                 command = self._cancel_of(op)
             elif op.kind != CANCEL:
                 placements.append((op.order_no, len(commands)))
+                unsent.add(op.order_no)
             commands.append(command)
             indices.append(index)
             if len(commands) == self.group:
@@ -217,8 +246,10 @@ def _setup(core: TradingCore, log: FileCommandLog, workload: Workload) -> None:
 
 def _produce(
     journaled: JournaledCore[Any], workload: Workload, producers: int, window: int, group: int
-) -> tuple[list[int], list[int]]:
-    """Submit the measured ops from ``producers`` threads; (submit, durable) times in ns."""
+) -> tuple[list[int], list[int], os.times_result, int]:
+    """Submit the measured ops from ``producers`` threads; (submit, durable) times in ns, the
+    process's CPU times once the producers are built (their commands prepared), and the CPU
+    time the producer threads used (the done-callbacks run in the core thread: not in it)."""
     n = len(workload.measured)
     submitted = [0] * n
     durable = [0] * n
@@ -239,12 +270,13 @@ def _produce(
         else _Producer(journaled, share, window, workload.placements_in_setup, submitted, durable)
         for share in shares
     ]
-    threads = [threading.Thread(target=worker.run) for worker in workers]
+    threads = [threading.Thread(target=worker.run_timed) for worker in workers]
+    cpu_before = os.times()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return submitted, durable
+    return submitted, durable, cpu_before, sum(worker.cpu_ns for worker in workers)
 
 
 def run_journaled(
@@ -255,6 +287,7 @@ def run_journaled(
     window: int,
     group: int = 1,
     snapshot_every: int = SNAPSHOT_EVERY,
+    writer_thread: bool = False,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bourse-bench-journal-") as directory:
         core, file_log = recover(directory, config)
@@ -266,12 +299,16 @@ def run_journaled(
             SnapshotStore(JournalPaths(Path(directory)).snapshots),
             max_batch=MAX_BATCH,
             snapshot_every=snapshot_every,
+            writer_thread=writer_thread,
         )
         try:
             tune_gc_for_core()  # as the platform does after recovery
             with GcWatch() as watch:
-                submitted, durable = _produce(journaled, workload, producers, window, group)
+                submitted, durable, cpu_before, producers_ns = _produce(
+                    journaled, workload, producers, window, group
+                )
                 journaled.close()  # waits for the last batch; closing again is a no-op
+                cpu_after = os.times()
         finally:
             journaled.close()
             gc.unfreeze()
@@ -288,6 +325,15 @@ def run_journaled(
         "p999_us": round(percentile(latencies, 0.999) / 1000, 1),
         "max_us": round(latencies[-1] / 1000, 1),
         "latency": "time to durable: submit() to the future resolving",
+        # CPU time of the whole process (core, producers, kernel) per op: unlike ops_per_s, it
+        # hardly moves when another process shares the pinned CPU.
+        "cpu_us_per_op": round(
+            (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system)
+            * 1e6
+            / len(latencies),
+            2,
+        ),
+        "producers_cpu_us_per_op": round(producers_ns / 1000 / len(latencies), 2),
         "ops": len(latencies),
         "producers": producers,
         "window": window,
@@ -301,6 +347,7 @@ def run_journaled(
         **watch.report(),
         "max_batch": MAX_BATCH,
         "snapshot_every": snapshot_every,
+        "commit": "writer thread" if writer_thread else "core thread",
         "journal_mib": round(journal_bytes / 2**20, 1),
         "journal_dir": tempfile.gettempdir(),
         "resting_end": len(final.orders),
@@ -310,7 +357,13 @@ def run_journaled(
 
 
 def journaled_core(
-    ops: int, seed: int, producers: int, window: int, snapshot_every: int, group: int = 64
+    ops: int,
+    seed: int,
+    producers: int,
+    window: int,
+    snapshot_every: int,
+    group: int = 64,
+    writer_thread: bool = False,
 ) -> dict[str, Any]:
     """The case's JSON line: ``full_core``'s stream and configuration, journaled."""
     spec, config = full_core_setup(ops, seed)
@@ -324,6 +377,7 @@ def journaled_core(
             window=window,
             group=group,
             snapshot_every=snapshot_every,
+            writer_thread=writer_thread,
         )
     )
     line["crossing_fraction"] = round(workload.crossing_fraction, 4)

@@ -179,7 +179,7 @@ def set_limits(core: "TradingCore", c: cmd.SetAccountLimits) -> None:
     if problem is not None:
         reject_command(core, c, c.account, RejectReason.BAD_AMOUNT, problem)
         return
-    account.limits = c.limits
+    account.set_limits(c.limits)
     core._events.append(
         ev.AccountLimitsChanged(
             seq=core._next_event(),

@@ -36,16 +36,21 @@ from bourse.core.vocabulary import (
     CANCELLED,
     CO,
     COMPLETE,
+    EXPIRED,
     HALTED,
     ICEBERG,
     IOC,
+    IOC_REMAINDER,
     MARKET,
+    MARKET_REMAINDER,
     MIS,
     OPEN,
+    SELF_TRADE,
     SELL,
     SL,
     SL_M,
     TRIGGER_PENDING,
+    USER_CANCEL,
 )
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
@@ -72,6 +77,18 @@ _F_VARIETY: Final = _PLACE_FIELDS.index("variety")
 _F_CLIENT_ORDER_ID: Final = _PLACE_FIELDS.index("client_order_id")
 _F_TAG: Final = _PLACE_FIELDS.index("tag")
 
+# The command and event classes of the order path as Final module constants: compiled, reading
+# one is a C static, where ``ev.OrderAccepted`` is an attribute lookup on the module each time.
+PLACE_ORDER: Final = cmd.PlaceOrder
+CANCEL_ORDER: Final = cmd.CancelOrder
+ORDER_ACCEPTED: Final = ev.OrderAccepted
+ORDER_REJECTED: Final = ev.OrderRejected
+TRADE_EXECUTED: Final = ev.TradeExecuted
+ORDER_TRIGGERED: Final = ev.OrderTriggered
+ORDER_CANCELLED: Final = ev.OrderCancelled
+CANCEL_REJECTED: Final = ev.CancelRejected
+BOOK_CHANGED: Final = ev.BookChanged
+
 NS_PER_SECOND: Final = 1_000_000_000
 NS_PER_MINUTE: Final = 60 * NS_PER_SECOND
 
@@ -84,6 +101,7 @@ class TradingCore(FillHandler):
     def __init__(self, config: CoreConfig | None = None) -> None:
         self.config = config or CoreConfig()
         self.schedule: ChargeSchedule = self.config.schedule()
+        self._book_events = self.config.book_events  # read once per command: a native bool
         self.command_seq = 0
         self.event_seq = 0
         self.next_order_id: OrderId = 1
@@ -97,6 +115,11 @@ class TradingCore(FillHandler):
         self.totals = Totals()
         self._expiries: list[tuple[int, OrderId]] = []
         self._ts = 0
+        # The command's number and time as int objects, made once per command: every event of
+        # the command carries both, and each pass of a native int to a Python-level call (an
+        # event's constructor) would otherwise allocate a new int object.
+        self._command_seq_box: Any = 0
+        self._ts_box: Any = 0
         self._events: list[ev.Event] = []
         # Books whose levels the current command touched (each book keeps the levels).
         self._touched: list[OrderBook] = []
@@ -128,15 +151,17 @@ class TradingCore(FillHandler):
         """Apply one journaled command stamped with ``ts_ns``; return its events in order."""
         self.command_seq += 1
         self._ts = ts_ns
+        self._command_seq_box = self.command_seq
+        self._ts_box = ts_ns
         events: list[ev.Event] = []
         self._events = events
         if self._expiries and self._expiries[0][0] <= ts_ns:
             self._expire_due(ts_ns)
         kind = type(command)
         # The two hot commands skip the generic (Python-level) dispatch.
-        if kind is cmd.PlaceOrder:
+        if kind is PLACE_ORDER:
             self._place(command)  # type: ignore[arg-type]
-        elif kind is cmd.CancelOrder:
+        elif kind is CANCEL_ORDER:
             self._cancel_command(command)  # type: ignore[arg-type]
         else:
             self._handlers[kind](command)
@@ -186,10 +211,10 @@ class TradingCore(FillHandler):
 
     def _reject_place(self, command: cmd.PlaceOrder, problem: Problem) -> None:
         self._events.append(
-            ev.OrderRejected(
+            ORDER_REJECTED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=self._ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 account=command.account,
                 token=command.token,
                 side=command.side,
@@ -208,7 +233,9 @@ class TradingCore(FillHandler):
     def _check_place(
         self,
         account_id: AccountId,
+        account: Account | None,
         token: InstrumentToken,
+        state: InstrumentState | None,
         side: Side,
         order_type: OrderType,
         quantity: int,
@@ -226,10 +253,8 @@ class TradingCore(FillHandler):
                 RejectReason.BAD_DISCLOSED_QUANTITY,
                 "iceberg orders need a positive disclosed_quantity",
             )
-        account = self.accounts.get(account_id)
         if account is None:
             return RejectReason.UNKNOWN_ACCOUNT, f"account {account_id} does not exist"
-        state = self.instruments.get(token)
         if state is None:
             return RejectReason.UNKNOWN_INSTRUMENT, f"instrument {token} does not exist"
         if self.cancel_only:
@@ -248,19 +273,18 @@ class TradingCore(FillHandler):
         )
 
     def _check_limits(self, account: Account) -> Problem | None:
-        limits = account.limits
-        if account.open_orders >= limits.max_open_orders:
+        if account.open_orders >= account.max_open_orders:
             return (
                 RejectReason.MAX_OPEN_ORDERS,
                 f"account {account.account_id} already has {account.open_orders} open orders "
-                f"(limit {limits.max_open_orders})",
+                f"(limit {account.max_open_orders})",
             )
         second = self._ts // NS_PER_SECOND
-        if account.rate_second == second and account.rate_count >= limits.max_orders_per_second:
+        if account.rate_second == second and account.rate_count >= account.max_orders_per_second:
             return (
                 RejectReason.RATE_LIMITED,
                 f"account {account.account_id} placed {account.rate_count} orders this second "
-                f"(limit {limits.max_orders_per_second})",
+                f"(limit {account.max_orders_per_second})",
             )
         return None
 
@@ -274,7 +298,7 @@ class TradingCore(FillHandler):
                 side is BUY,
                 reference,
                 self.config.market_protection_bp,
-                state.instrument.tick_size,
+                state.tick_size,
                 state.lower_circuit,
                 state.upper_circuit,
             )
@@ -282,11 +306,11 @@ class TradingCore(FillHandler):
 
     def _check_order_value(self, account: Account, order: WorkingOrder) -> Problem | None:
         value = order.quantity * order.price
-        if value > account.limits.max_order_value:
+        if value > account.max_order_value:
             return (
                 RejectReason.MAX_ORDER_VALUE,
                 f"order value {format_rupees(value)} is above the limit "
-                f"{format_rupees(account.limits.max_order_value)}",
+                f"{format_rupees(account.max_order_value)}",
             )
         return None
 
@@ -294,7 +318,8 @@ class TradingCore(FillHandler):
         self, account: Account, order: WorkingOrder, held_cash: Paise, held_shares: int
     ) -> tuple[Problem | None, Paise, int]:
         """Cash and shares the order must block beyond what it holds already."""
-        state = self.instruments[order.token]
+        state = order.instrument
+        assert state is not None
         cash = cash_needed(
             order,
             self.schedule,
@@ -315,7 +340,7 @@ class TradingCore(FillHandler):
             )
         extra_shares = shares_needed(order) - held_shares
         if extra_shares > 0:
-            holding = account.holdings.get(order.token)
+            holding = order.holding or account.holdings.get(order.token)
             available = 0 if holding is None else holding.available
             if extra_shares > available:
                 return (
@@ -327,6 +352,7 @@ class TradingCore(FillHandler):
                     0,
                     0,
                 )
+            order.holding = holding  # found once: _block takes the shares from it
         return None, extra_cash, extra_shares
 
     def _block(self, account: Account, order: WorkingOrder, cash: Paise, shares: int) -> None:
@@ -340,7 +366,7 @@ class TradingCore(FillHandler):
             account.cash_blocked += cash
             order.blocked_cash += cash
         if shares:
-            holding = account.holding(order.token)
+            holding = order.holding or account.holding(order.token)
             if shares > 0 and holding.unsettled:
                 # Settled shares go first; the T1 mark stays on what is left.
                 settled = holding.available - holding.unsettled
@@ -366,9 +392,14 @@ class TradingCore(FillHandler):
         ttl: int = fields[_F_TTL]
         disclosed: int = fields[_F_DISCLOSED]
         variety: Variety = fields[_F_VARIETY]
+        # Looked up once here; the checks and everything after them use these.
+        account = self.accounts.get(account_id)
+        state = self.instruments.get(token)
         problem = self._check_place(
             account_id,
+            account,
             token,
+            state,
             side,
             order_type,
             quantity,
@@ -382,8 +413,7 @@ class TradingCore(FillHandler):
         if problem is not None:
             self._reject_place(c, problem)
             return
-        account = self.accounts[account_id]
-        state = self.instruments[token]
+        assert account is not None and state is not None  # _check_place refused the rest
         ts = self._ts
         order = WorkingOrder(
             order_id=self.next_order_id,
@@ -402,6 +432,7 @@ class TradingCore(FillHandler):
             client_order_id=fields[_F_CLIENT_ORDER_ID],
             tag=fields[_F_TAG],
         )
+        order.instrument = state
         problem = self._check_order_value(account, order)
         if problem is None:
             problem, cash, shares = self._check_funds(account, order, 0, 0)
@@ -411,7 +442,6 @@ class TradingCore(FillHandler):
         # Accepted: from here on the command changes state.
         self.next_order_id += 1
         order.owner = account
-        order.instrument = state
         self._block(account, order, cash, shares)
         account.open_orders += 1
         second = ts // NS_PER_SECOND
@@ -427,10 +457,10 @@ class TradingCore(FillHandler):
         if is_stop:
             order.status = TRIGGER_PENDING
         self._events.append(
-            ev.OrderAccepted(
+            ORDER_ACCEPTED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 order_id=order.order_id,
                 account=order.account,
                 token=order.token,
@@ -467,9 +497,9 @@ class TradingCore(FillHandler):
         if order.filled_quantity == order.quantity:
             self._finish(order, COMPLETE)
         elif order.is_market:
-            self._cancel(order, CancelReason.MARKET_REMAINDER)
+            self._cancel(order, MARKET_REMAINDER)
         elif order.validity is IOC:
-            self._cancel(order, CancelReason.IOC_REMAINDER)
+            self._cancel(order, IOC_REMAINDER)
         else:
             order.visible_quantity = order.next_peak()
             book.side_of(order.is_buy).add(order)
@@ -486,7 +516,7 @@ class TradingCore(FillHandler):
         self._finish(resting, COMPLETE)
 
     def self_trade(self, resting: WorkingOrder) -> None:
-        self._cancel(resting, CancelReason.SELF_TRADE)
+        self._cancel(resting, SELF_TRADE)
 
     def _trade(
         self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
@@ -509,10 +539,10 @@ class TradingCore(FillHandler):
         trade_id = self.next_trade_id
         self.next_trade_id = trade_id + 1
         self._events.append(
-            ev.TradeExecuted(
+            TRADE_EXECUTED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=self._ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 trade_id=trade_id,
                 token=token,
                 price=price,
@@ -543,10 +573,10 @@ class TradingCore(FillHandler):
             for order in stops.triggered(low, high):
                 order.status = OPEN
                 self._events.append(
-                    ev.OrderTriggered(
+                    ORDER_TRIGGERED(
                         seq=self._next_event(),
-                        command_seq=self.command_seq,
-                        ts_ns=self._ts,
+                        command_seq=self._command_seq_box,
+                        ts_ns=self._ts_box,
                         order_id=order.order_id,
                         account=order.account,
                         token=token,
@@ -590,10 +620,10 @@ class TradingCore(FillHandler):
         released_quantity = order.blocked_quantity
         self._finish(order, CANCELLED)
         self._events.append(
-            ev.OrderCancelled(
+            ORDER_CANCELLED(
                 seq=self._next_event(),
-                command_seq=self.command_seq,
-                ts_ns=self._ts,
+                command_seq=self._command_seq_box,
+                ts_ns=self._ts_box,
                 order_id=order.order_id,
                 account=order.account,
                 token=order.token,
@@ -620,10 +650,10 @@ class TradingCore(FillHandler):
         found = self._find_own_order(c.account, c.order_id)
         if isinstance(found, tuple):
             self._events.append(
-                ev.CancelRejected(
+                CANCEL_REJECTED(
                     seq=self._next_event(),
-                    command_seq=self.command_seq,
-                    ts_ns=self._ts,
+                    command_seq=self._command_seq_box,
+                    ts_ns=self._ts_box,
                     order_id=c.order_id,
                     account=c.account,
                     reason=found[0],
@@ -631,7 +661,7 @@ class TradingCore(FillHandler):
                 )
             )
             return
-        self._cancel(found, CancelReason.USER)
+        self._cancel(found, USER_CANCEL)
 
     def _expire_due(self, ts: int) -> None:
         expiries = self._expiries
@@ -639,23 +669,22 @@ class TradingCore(FillHandler):
             expires_at, order_id = heappop(expiries)
             order = self.orders.get(order_id)
             if order is not None and order.expires_at_ns == expires_at:
-                self._cancel(order, CancelReason.EXPIRED)
+                self._cancel(order, EXPIRED)
 
     def _clock_tick(self, c: cmd.ClockTick) -> None:
         """Nothing to do: expiries due at this time already ran in ``apply``."""
 
     def _close_session(self, c: cmd.CloseSession) -> None:
         for order_id in sorted(self.orders):
-            self._cancel(self.orders[order_id], CancelReason.EXPIRED)
+            self._cancel(self.orders[order_id], EXPIRED)
         self._expiries.clear()
 
     # --- book change reporting --------------------------------------------------------------------
 
     def _report_book_changes(self) -> None:
         books = self._touched
-        self._touched = []
         events = self._events
-        emit = self.config.book_events
+        emit = self._book_events
         for book in books:
             book.reported = False
             changes = book.changes
@@ -666,10 +695,10 @@ class TradingCore(FillHandler):
                     side = book.bids if key & 1 else book.asks
                     level = side.levels.get(price)
                     events.append(
-                        ev.BookChanged(
+                        BOOK_CHANGED(
                             seq=self._next_event(),
-                            command_seq=self.command_seq,
-                            ts_ns=self._ts,
+                            command_seq=self._command_seq_box,
+                            ts_ns=self._ts_box,
                             token=book.token,
                             side=BUY if key & 1 else SELL,
                             price=price,
@@ -678,6 +707,7 @@ class TradingCore(FillHandler):
                         )
                     )
             changes.clear()
+        books.clear()  # reused: one list allocation less per command
 
     # Administration, funds and modification live in their own modules to keep this one about
     # the order path; these thin methods hand over to them.

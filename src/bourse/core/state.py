@@ -210,6 +210,9 @@ class Account:
         "cash_unsettled",
         "holdings",
         "limits",
+        "max_open_orders",
+        "max_order_value",
+        "max_orders_per_second",
         "open_orders",
         "payouts",
         "positions",
@@ -219,7 +222,7 @@ class Account:
 
     def __init__(self, account_id: AccountId, limits: AccountLimits) -> None:
         self.account_id = account_id
-        self.limits = limits
+        self.set_limits(limits)
         self.cash_available = 0
         self.cash_blocked = 0
         self.cash_unsettled = 0
@@ -230,6 +233,15 @@ class Account:
         # Orders accepted in the current second of command time, for the per-second limit.
         self.rate_second = -1
         self.rate_count = 0
+
+    def set_limits(self, limits: AccountLimits) -> None:
+        """Take ``limits``, keeping their figures as plain attributes as well: the order path
+        checks them on every order, and reading a msgspec Struct's field is a generic
+        attribute lookup where a native attribute is a load."""
+        self.limits = limits
+        self.max_open_orders = limits.max_open_orders
+        self.max_order_value = limits.max_order_value
+        self.max_orders_per_second = limits.max_orders_per_second
 
     @property
     def withdrawable(self) -> Paise:
@@ -262,18 +274,26 @@ class InstrumentState:
     """An instrument plus what changes during the day: status and last traded price."""
 
     __slots__ = (
+        "freeze_quantity",
         "instrument",
         "last_price",
         "leverage",
+        "lot_size",
         "lower_circuit",
         "status",
         "sweep_high",
         "sweep_low",
+        "tick_size",
         "upper_circuit",
     )
 
     def __init__(self, instrument: Instrument, leverage: int) -> None:
         self.instrument = instrument
+        # The instrument (a frozen msgspec Struct) never changes; the figures every order is
+        # checked against are copied into native attributes (cheap reads when compiled).
+        self.tick_size = instrument.tick_size
+        self.lot_size = instrument.lot_size
+        self.freeze_quantity = instrument.freeze_quantity
         self.status = ACTIVE
         # Before the first trade the reference price (previous close) stands in for the LTP.
         self.last_price = instrument.reference_price

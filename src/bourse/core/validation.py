@@ -18,18 +18,17 @@ _STOP_TYPES = (SL, SL_M)
 
 
 def check_quantity(state: InstrumentState, quantity: Quantity) -> Problem | None:
-    instrument = state.instrument
     if quantity <= 0:
         return RejectReason.BAD_QUANTITY, f"quantity {quantity} must be positive"
-    if quantity % instrument.lot_size:
+    if quantity % state.lot_size:
         return (
             RejectReason.NOT_LOT_MULTIPLE,
-            f"quantity {quantity} is not a multiple of lot size {instrument.lot_size}",
+            f"quantity {quantity} is not a multiple of lot size {state.lot_size}",
         )
-    if quantity > instrument.freeze_quantity:
+    if quantity > state.freeze_quantity:
         return (
             RejectReason.ABOVE_FREEZE_QUANTITY,
-            f"quantity {quantity} is above the freeze quantity {instrument.freeze_quantity}",
+            f"quantity {quantity} is above the freeze quantity {state.freeze_quantity}",
         )
     return None
 
@@ -39,7 +38,7 @@ def check_disclosed(
 ) -> Problem | None:
     if disclosed == 0:
         return None
-    lot = state.instrument.lot_size
+    lot = state.lot_size
     if disclosed < 0 or disclosed > quantity:
         return (
             RejectReason.BAD_DISCLOSED_QUANTITY,
@@ -79,7 +78,7 @@ def check_validity(validity: Validity, ttl_minutes: int) -> Problem | None:
 
 
 def _check_band(state: InstrumentState, field: str, price: Paise) -> Problem | None:
-    tick = state.instrument.tick_size
+    tick = state.tick_size
     if price % tick:
         return (
             RejectReason.OFF_TICK,

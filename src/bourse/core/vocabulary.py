@@ -7,6 +7,7 @@ module constant is a C static, so the order path reads these instead.
 from typing import Final
 
 from bourse.domain.enums import (
+    CancelReason,
     OrderStatus,
     OrderType,
     Product,
@@ -38,3 +39,8 @@ CANCELLED: Final = OrderStatus.CANCELLED
 TRIGGER_PENDING: Final = OrderStatus.TRIGGER_PENDING
 ACTIVE: Final = TradingStatus.ACTIVE
 HALTED: Final = TradingStatus.HALTED
+USER_CANCEL: Final = CancelReason.USER
+EXPIRED: Final = CancelReason.EXPIRED
+SELF_TRADE: Final = CancelReason.SELF_TRADE
+MARKET_REMAINDER: Final = CancelReason.MARKET_REMAINDER
+IOC_REMAINDER: Final = CancelReason.IOC_REMAINDER

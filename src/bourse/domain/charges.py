@@ -10,7 +10,8 @@ half-even to the paisa on its own, as a contract note does. Two properties the c
 * ``total(value) <= value`` (a sale's proceeds always cover its charges).
 """
 
-from typing import Final, NamedTuple, Protocol
+from abc import ABC, abstractmethod
+from typing import Final, NamedTuple
 
 from bourse.domain.enums import Product, Side
 from bourse.domain.money import div_round_half_even
@@ -37,14 +38,20 @@ class ChargeBreakdown(NamedTuple):
         )
 
 
-class ChargeSchedule(Protocol):
-    """Prices the executed value of one order. Implementations must be pure and deterministic."""
+class ChargeSchedule(ABC):
+    """Prices the executed value of one order. Implementations must be pure and deterministic.
 
-    @property
-    def version(self) -> str: ...
+    A base class rather than a Protocol: the core calls ``total`` on every fill and acceptance,
+    and compiled (mypyc), a call through a base class is a direct native call where a call
+    through a Protocol is a Python-level method lookup and call.
+    """
 
+    version: str
+
+    @abstractmethod
     def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown: ...
 
+    @abstractmethod
     def total(self, side: Side, product: Product, value: Paise) -> Paise: ...
 
 
@@ -68,7 +75,7 @@ class Rate:
         return f"Rate({self.numerator}, {self.denominator})"
 
 
-class EquityChargeSchedule:
+class EquityChargeSchedule(ChargeSchedule):
     """NSE cash-equity charges of a discount broker (defaults: the rates in force in 2026).
 
     Delivery (CNC, NRML): no brokerage, STT 0.1 % on both sides, stamp 0.015 % on buys.
@@ -139,10 +146,11 @@ class EquityChargeSchedule:
         return brokerage + stt + exchange + sebi + gst + stamp
 
 
-class ZeroChargeSchedule:
+class ZeroChargeSchedule(ChargeSchedule):
     """No charges at all: for markets that do not charge, and for tests of pure matching."""
 
-    version = "zero"
+    def __init__(self) -> None:
+        self.version = "zero"
 
     def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown:
         return ChargeBreakdown()

@@ -11,17 +11,14 @@ import fcntl
 import logging
 import os
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 from types import TracebackType
 
 import msgspec
 
-from bourse.journal.framing import (
-    LOG_MAGIC,
-    FrameScanner,
-    JournalCorruptError,
-    frame,
-)
+from bourse.journal.batch import RecordBatch
+from bourse.journal.framing import LOG_MAGIC, FrameScanner, JournalCorruptError
 from bourse.journal.records import JournalRecord, decode_record, peek_seq_ts
 
 logger = logging.getLogger(__name__)
@@ -172,8 +169,9 @@ class FileCommandLog:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def append(self, records: Sequence[bytes]) -> None:
-        """Append encoded records (see `encode_record`) as one write, then fsync.
+    def append(self, records: "RecordBatch | Sequence[bytes]") -> None:
+        """Append records as one write, then fsync: a `RecordBatch`, or encoded records (see
+        `encode_record`).
 
         Records must continue the sequence: the first is ``last_seq + 1``, each next one more.
         After a failed write or fsync every later call raises `JournalFailedError`: the page
@@ -183,26 +181,31 @@ class FileCommandLog:
             raise JournalFailedError(f"{self.path} is {'closed' if self._closed else 'read-only'}")
         if self._failure is not None:
             raise JournalFailedError(f"{self.path}: an earlier write failed") from self._failure
-        if not records:
+        batch = records if isinstance(records, RecordBatch) else RecordBatch.from_encoded(records)
+        count = len(batch)
+        if not count:
             return
-        stamps = [peek_seq_ts(record) for record in records]
-        for index, (seq, _) in enumerate(stamps):
-            if seq != self._last_seq + 1 + index:
-                raise ValueError(
-                    f"record seq {seq} does not continue the log at seq {self._last_seq + index}"
-                )
-        frames = [frame(record) for record in records]
+        first = self._last_seq + 1
+        if batch.seqs != list(range(first, first + count)):
+            index, seq = next((i, seq) for i, seq in enumerate(batch.seqs) if seq != first + i)
+            raise ValueError(
+                f"record seq {seq} does not continue the log at seq {self._last_seq + index}"
+            )
+        data, sizes = batch.framed()
         try:
-            self._write_all(b"".join(frames))
+            self._write_all(data)
             os.fsync(self._fd)
         except BaseException as exc:
             self._failure = exc
             raise
-        offset = self._end
-        for (seq, ts_ns), framed in zip(stamps, frames, strict=True):
-            self._remember(seq, ts_ns, offset)
-            offset += len(framed)
-        self._end = offset
+        # Index every _INDEX_STRIDE-th seq (those ≡ 1 modulo the stride), as _remember does.
+        offsets = list(accumulate(sizes, initial=self._end))
+        for index in range((1 - first) % _INDEX_STRIDE, count, _INDEX_STRIDE):
+            self._index_seqs.append(first + index)
+            self._index_offsets.append(offsets[index])
+        self._last_seq = batch.seqs[-1]
+        self._last_ts_ns = batch.ts_ns[-1]
+        self._end = offsets[-1]
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)

@@ -21,6 +21,8 @@ _GO = b"1"
 EXIT_WRITTEN = 0
 EXIT_FAILED = 1
 EXIT_ABANDONED = 3
+SNAPSHOT_NICENESS = 10
+"""Added to the child's niceness (lower scheduling priority than the process it copies)."""
 
 
 def forking_supported() -> bool:
@@ -67,6 +69,9 @@ def fork_snapshot(core: "TradingCore", store: "SnapshotStore", seq: int) -> Fork
         code = EXIT_FAILED
         try:
             os.close(write_fd)
+            # Background work: where the child shares a CPU with the trading process (a busy
+            # machine, or a process pinned to one CPU) the scheduler should favour the parent.
+            os.nice(SNAPSHOT_NICENESS)
             data = core.snapshot()
             if os.read(read_fd, 1) == _GO:
                 store.write(seq, data)

@@ -1,19 +1,28 @@
-"""Group commit: one thread applies commands to the core, another makes them durable.
+"""Group commit: the core thread applies commands and makes each batch durable.
 
-Pipeline (the exchange-core / LMAX shape, in threads)::
+Pipeline (the exchange-core / LMAX shape)::
 
-    submit() ──queue──► core thread ──pending batch──► writer thread ──► futures, listeners
-                        stamp seq + time               one write + fsync
-                        core.apply()                   per batch
-                        encode record                              └──► snapshot thread
+    submit() ──queue──► core thread: per batch                     ──► futures, listeners
+                        stamp seq + time, core.apply(), encode
+                        then one write + fsync of the batch                └──► snapshot thread
 
 The core thread drains up to ``max_batch`` queued commands, stamps each with the next seq and
 ``max(last_ts, clock())`` (journal time never goes backwards, not even across restarts), applies
-it and hands the encoded records to the writer. While the writer fsyncs one batch, the core
-thread is already applying the next, so a batch's size follows the fsync latency. A command's
-result (its events) is released only after the batch holding it is durable, and results are
-released in command order. Snapshots are captured in the core thread (the only one that may read
-the core) and written by a third thread once every command they include is durable.
+them, writes and fsyncs their encoded records, and only then releases their results (events),
+in command order. Commands submitted meanwhile wait in the queue and form the next batch, so a
+batch's size follows the time one batch takes.
+
+Why the core thread commits its own batches: a local write+fsync of a batch takes 0.1-0.2 ms
+and releases the GIL, but a separate writer thread must win the GIL back from the busy core
+thread after every fsync, and under CPython's switch interval (5 ms by default) that wait, not
+the disk, set the commit latency (bench/journaled.py: the writer thread's write+fsync p50 5-6
+ms; committed from the core thread ~1.5 ms, which still includes the producers' turns at the
+GIL while the fsync released it). For a log whose append
+is slow (a network round trip), ``writer_thread=True`` restores the pipelined shape: a writer
+thread commits one batch while the core thread applies the next.
+
+Snapshots are captured in the core thread (the only one that may read the core) and written by
+a thread of their own once every command they include is durable.
 """
 
 import asyncio
@@ -32,18 +41,20 @@ from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.domain.commands import AnyCommand, Command
 from bourse.domain.events import Event
+from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import JournalFailedError
 from bourse.journal.forked_snapshot import ForkedSnapshot, fork_snapshot, forking_supported
 from bourse.journal.loop_batcher import LoopBatcher
-from bourse.journal.records import JournalRecord, encode_record
+from bourse.journal.records import JournalRecord
 from bourse.journal.recovery import C, JournalPaths, recover
 from bourse.journal.snapshots import SnapshotStore, SnapshotWriter
 
 logger = logging.getLogger(__name__)
 
 DurableListener = Callable[[list[Event]], None]
-"""Called from the writer thread after each durable batch with its events, in order, before the
-batch's futures resolve. It delays every result behind it, so it must be quick."""
+"""Called after each durable batch with its events, in order, before the batch's futures resolve,
+from the thread that committed it (the core thread, or the writer thread with
+``writer_thread=True``). It delays every result and the next batch, so it must be quick."""
 
 _JOURNALED_TYPES = frozenset(typing.get_args(AnyCommand))
 
@@ -57,8 +68,8 @@ class CommandLog(Protocol):
     @property
     def last_ts_ns(self) -> int: ...
 
-    def append(self, records: Sequence[bytes]) -> None:
-        """Make the encoded records durable, in order, before returning."""
+    def append(self, records: RecordBatch) -> None:
+        """Make the records durable, in order, before returning."""
         ...
 
     def close(self) -> None: ...
@@ -70,18 +81,12 @@ class JournalClosedError(RuntimeError):
 
 class _Applied:
     """Applied commands awaiting durability: one submitted command, or one submitted group
-    (``result`` is then the list of each command's events)."""
+    (``result`` is then the list of each command's events). Their records are in the
+    `RecordBatch` of the core thread's round that applied them."""
 
-    __slots__ = ("events", "future", "records", "result")
+    __slots__ = ("events", "future", "result")
 
-    def __init__(
-        self,
-        records: list[bytes],
-        future: "Future[typing.Any]",
-        events: list[Event],
-        result: object,
-    ) -> None:
-        self.records = records
+    def __init__(self, future: "Future[typing.Any]", events: list[Event], result: object) -> None:
         self.future = future
         self.events = events
         self.result = result
@@ -119,6 +124,7 @@ class JournaledCore(Generic[C]):
         clock: Callable[[], int] = time.time_ns,
         on_durable: Iterable[DurableListener] = (),
         fork_snapshots: bool = True,
+        writer_thread: bool = False,
     ) -> None:
         if core.command_seq != log.last_seq:
             raise ValueError(
@@ -152,13 +158,17 @@ class JournaledCore(Generic[C]):
         # Hand-over from the core thread to the writer thread.
         self._handover = threading.Condition()
         self._pending: list[_Applied] = []
+        self._pending_records = RecordBatch()
         self._pending_snapshot: tuple[int, bytes] | ForkedSnapshot | None = None
         self._core_done = False
 
-        self._threads = [
-            threading.Thread(target=self._run_core, name="bourse-core", daemon=True),
-            threading.Thread(target=self._run_writer, name="bourse-journal-writer", daemon=True),
-        ]
+        # Inline (the default): the core thread commits each batch itself (module docstring).
+        self._inline_commit = not writer_thread
+        self._threads = [threading.Thread(target=self._run_core, name="bourse-core", daemon=True)]
+        if writer_thread:
+            self._threads.append(
+                threading.Thread(target=self._run_writer, name="bourse-journal-writer", daemon=True)
+            )
         for thread in self._threads:
             thread.start()
 
@@ -172,6 +182,7 @@ class JournaledCore(Generic[C]):
         clock: Callable[[], int] = time.time_ns,
         on_durable: Iterable[DurableListener] = (),
         fork_snapshots: bool = True,
+        writer_thread: bool = False,
     ) -> "JournaledCore[TradingCore]":
         """Recover the journal in ``directory`` (creating it on first start) and run it."""
         core, log = recover(directory, config)
@@ -185,6 +196,7 @@ class JournaledCore(Generic[C]):
                 clock=clock,
                 on_durable=on_durable,
                 fork_snapshots=fork_snapshots,
+                writer_thread=writer_thread,
             )
         except BaseException:
             log.close()
@@ -283,7 +295,7 @@ class JournaledCore(Generic[C]):
     def close(self) -> None:
         """Commit everything submitted so far, write no more, stop the threads, close the log.
 
-        Not from a listener or a future's done-callback: those run in the writer thread.
+        Not from a listener or a future's done-callback: those run in a journal thread.
         """
         if threading.current_thread() in self._threads:
             raise RuntimeError("close() called from a journal thread would wait for itself")
@@ -317,12 +329,18 @@ class JournaledCore(Generic[C]):
                     except queue.Empty:
                         break
                 applied: list[_Applied] = []
+                records = RecordBatch()
                 for item in batch:
                     if item is None:
                         stopping = True  # close() enqueues nothing after this
                         break
-                    self._apply(*item, applied)
-                self._hand_over(applied, self._maybe_capture_snapshot())
+                    self._apply(*item, applied, records)
+                snapshot = self._maybe_capture_snapshot()
+                if self._inline_commit:
+                    if applied or snapshot is not None:
+                        self._commit(applied, records, snapshot)
+                else:
+                    self._hand_over(applied, records, snapshot)
         finally:
             with self._handover:
                 self._core_done = True
@@ -333,6 +351,7 @@ class JournaledCore(Generic[C]):
         submitted: "Command | list[Command] | _Query",
         future: "Future[typing.Any]",
         applied: list[_Applied],
+        records: RecordBatch,
     ) -> None:
         if not future.set_running_or_notify_cancel():
             return  # cancelled while queued: never applied, never journaled
@@ -348,18 +367,17 @@ class JournaledCore(Generic[C]):
             except Exception as exc:  # a failed read changes nothing
                 future.set_exception(exc)
                 return
-            applied.append(_Applied([], future, [], value))
+            applied.append(_Applied(future, [], value))
             return
         group = submitted if isinstance(submitted, list) else [submitted]
-        records: list[bytes] = []
         results: list[list[Event]] = []
         for command in group:
             seq = self._core.command_seq + 1
             ts_ns = max(self._last_ts, self._clock())
             try:
-                record = encode_record(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
+                records.add(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
             except Exception as exc:  # the core is untouched by this command: refuse it
-                self._settle_partial(records, future, results, exc, applied)
+                self._settle_partial(future, results, exc, applied)
                 return
             self._last_ts = ts_ns
             try:
@@ -369,19 +387,18 @@ class JournaledCore(Generic[C]):
                 # journaled, so a restart replays exactly the commands before it.
                 logger.critical("core failed on command seq %d; refusing further commands", seq)
                 self._core_failure = exc
-                self._settle_partial(records, future, results, exc, applied)
+                records.truncate(len(records) - 1)
+                self._settle_partial(future, results, exc, applied)
                 return
-            records.append(record)
             results.append(events)
         if isinstance(submitted, list):
             flat = [event for events in results for event in events]
-            applied.append(_Applied(records, future, flat, results))
+            applied.append(_Applied(future, flat, results))
         else:
-            applied.append(_Applied(records, future, results[0], results[0]))
+            applied.append(_Applied(future, results[0], results[0]))
 
     def _settle_partial(
         self,
-        records: list[bytes],
         future: "Future[typing.Any]",
         results: list[list[Event]],
         error: BaseException,
@@ -389,11 +406,11 @@ class JournaledCore(Generic[C]):
     ) -> None:
         """A command of a group failed: the ones before it changed the core, so they are still
         journaled (their listeners run), but the group's future reports the failure."""
-        if records:
+        if results:
             failed: Future[typing.Any] = Future()
             failed.set_running_or_notify_cancel()
             flat = [event for events in results for event in events]
-            applied.append(_Applied(records, failed, flat, results))
+            applied.append(_Applied(failed, flat, results))
         future.set_exception(error)
 
     def _maybe_capture_snapshot(self) -> "tuple[int, bytes] | ForkedSnapshot | None":
@@ -418,7 +435,10 @@ class JournaledCore(Generic[C]):
             return None
 
     def _hand_over(
-        self, applied: list[_Applied], snapshot: "tuple[int, bytes] | ForkedSnapshot | None"
+        self,
+        applied: list[_Applied],
+        records: RecordBatch,
+        snapshot: "tuple[int, bytes] | ForkedSnapshot | None",
     ) -> None:
         if not applied and snapshot is None:
             return
@@ -428,6 +448,10 @@ class JournaledCore(Generic[C]):
             while len(self._pending) >= self._max_batch:
                 self._handover.wait()
             self._pending.extend(applied)
+            if self._pending_records.seqs:
+                self._pending_records.extend(records)
+            else:
+                self._pending_records = records
             if snapshot is not None:
                 # Every record the snapshot includes is pending or already durable.
                 self._pending_snapshot = snapshot
@@ -443,16 +467,20 @@ class JournaledCore(Generic[C]):
                 if not self._pending and self._pending_snapshot is None:
                     return  # the core thread is done and everything is written
                 batch, self._pending = self._pending, []
+                records, self._pending_records = self._pending_records, RecordBatch()
                 snapshot, self._pending_snapshot = self._pending_snapshot, None
                 self._handover.notify_all()
-            self._commit(batch, snapshot)
+            self._commit(batch, records, snapshot)
 
     def _commit(
-        self, batch: list[_Applied], snapshot: "tuple[int, bytes] | ForkedSnapshot | None"
+        self,
+        batch: list[_Applied],
+        records: RecordBatch,
+        snapshot: "tuple[int, bytes] | ForkedSnapshot | None",
     ) -> None:
-        if batch and self._log_failure is None:
+        if records.seqs and self._log_failure is None:
             try:
-                self._log.append([record for applied in batch for record in applied.records])
+                self._log.append(records)
             except BaseException as exc:
                 logger.critical("journal write failed; refusing further commands", exc_info=True)
                 self._log_failure = exc
@@ -468,12 +496,13 @@ class JournaledCore(Generic[C]):
                 self._snapshots.release()
             return
         if batch:
-            events = [event for applied in batch for event in applied.events]
-            for listener in self._listeners:
-                try:
-                    listener(events)
-                except Exception:
-                    logger.exception("durable listener %r failed", listener)
+            if self._listeners:
+                events = [event for applied in batch for event in applied.events]
+                for listener in self._listeners:
+                    try:
+                        listener(events)
+                    except Exception:
+                        logger.exception("durable listener %r failed", listener)
             for applied in batch:
                 applied.future.set_result(applied.result)
         if snapshot is not None and self._snapshots is not None:

@@ -1,7 +1,6 @@
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import CancelledError
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from bourse.core.engine import TradingCore
 from bourse.domain.codec import encode_events
 from bourse.domain.commands import Command, Deposit, OpenAccount, Withdraw
 from bourse.domain.events import Event, FundsDeposited
+from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import FileCommandLog, JournalFailedError
 from bourse.journal.group_commit import JournalClosedError, JournaledCore
 from bourse.journal.records import JournalRecord
@@ -19,6 +19,12 @@ from bourse.journal.recovery import recover, replay_from_scratch
 from bourse.journal.snapshots import SnapshotStore
 
 TIMEOUT = 10
+
+
+@pytest.fixture(params=[False, True], ids=["inline", "writer-thread"])
+def writer_thread(request: pytest.FixtureRequest) -> bool:
+    """Both commit shapes: the core thread commits its batches, or a writer thread does."""
+    return bool(request.param)
 
 
 def deposit(n: int) -> Deposit:
@@ -47,7 +53,7 @@ class GatedLog:
     def last_ts_ns(self) -> int:
         return self.log.last_ts_ns
 
-    def append(self, records: Sequence[bytes]) -> None:
+    def append(self, records: RecordBatch) -> None:
         self.entered.release()
         assert self.gate.wait(TIMEOUT)
         self.batch_sizes.append(len(records))
@@ -58,7 +64,7 @@ class GatedLog:
 
 
 class FailingLog(GatedLog):
-    def append(self, records: Sequence[bytes]) -> None:
+    def append(self, records: RecordBatch) -> None:
         raise OSError(5, "Input/output error")
 
 
@@ -93,8 +99,10 @@ class TrippingCore:
         return self.inner.state_hash()
 
 
-def test_results_are_the_core_events_and_the_journal_replays_to_the_same_state(tmp_path):
-    with JournaledCore.open(tmp_path) as journaled:
+def test_results_are_the_core_events_and_the_journal_replays_to_the_same_state(
+    tmp_path, writer_thread
+):
+    with JournaledCore.open(tmp_path, writer_thread=writer_thread) as journaled:
         futures = [journaled.submit(OpenAccount(account=1))]
         futures += [journaled.submit(deposit(n)) for n in range(1, 200)]
         results = [future.result(TIMEOUT) for future in futures]
@@ -108,10 +116,10 @@ def test_results_are_the_core_events_and_the_journal_replays_to_the_same_state(t
     assert replay_from_scratch(tmp_path).state_hash() == journaled.core.state_hash()
 
 
-def test_no_result_is_released_before_its_batch_is_durable(tmp_path):
+def test_no_result_is_released_before_its_batch_is_durable(tmp_path, writer_thread):
     core, log = recover(tmp_path)
     gated = GatedLog(log)
-    journaled = JournaledCore(core, gated)
+    journaled = JournaledCore(core, gated, writer_thread=writer_thread)
 
     future = journaled.submit(OpenAccount(account=1))
     assert gated.entered.acquire(timeout=TIMEOUT)  # the writer is inside append
@@ -124,10 +132,10 @@ def test_no_result_is_released_before_its_batch_is_durable(tmp_path):
     journaled.close()
 
 
-def test_commands_arriving_during_an_fsync_are_committed_together(tmp_path):
+def test_commands_arriving_during_an_fsync_are_committed_together(tmp_path, writer_thread):
     core, log = recover(tmp_path)
     gated = GatedLog(log)
-    journaled = JournaledCore(core, gated, max_batch=50)
+    journaled = JournaledCore(core, gated, max_batch=50, writer_thread=writer_thread)
 
     first = journaled.submit(OpenAccount(account=1))
     assert gated.entered.acquire(timeout=TIMEOUT)
@@ -258,9 +266,9 @@ def test_execute_awaits_the_durable_result(tmp_path):
     assert events[0].amount == 7
 
 
-def test_a_failed_write_fails_the_batch_and_every_later_command(tmp_path):
+def test_a_failed_write_fails_the_batch_and_every_later_command(tmp_path, writer_thread):
     core, log = recover(tmp_path)
-    journaled = JournaledCore(core, FailingLog(log))
+    journaled = JournaledCore(core, FailingLog(log), writer_thread=writer_thread)
 
     future = journaled.submit(OpenAccount(account=1))
     with pytest.raises(JournalFailedError, match="could not be made durable"):
@@ -330,10 +338,10 @@ def test_core_and_log_must_agree_on_the_sequence(tmp_path):
     log.close()
 
 
-def test_a_group_resolves_to_each_commands_events_once_all_are_durable(tmp_path):
+def test_a_group_resolves_to_each_commands_events_once_all_are_durable(tmp_path, writer_thread):
     core, log = recover(tmp_path)
     gated = GatedLog(log)
-    journaled = JournaledCore(core, gated)
+    journaled = JournaledCore(core, gated, writer_thread=writer_thread)
 
     single = journaled.submit(OpenAccount(account=1))
     group = journaled.submit_many([deposit(n) for n in range(1, 6)])
@@ -368,10 +376,12 @@ def test_a_core_failure_inside_a_group_keeps_the_commands_before_it(tmp_path):
     assert journaled_commands == [OpenAccount(account=1), deposit(10)]
 
 
-def test_a_query_sees_every_earlier_command_and_waits_until_they_are_durable(tmp_path):
+def test_a_query_sees_every_earlier_command_and_waits_until_they_are_durable(
+    tmp_path, writer_thread
+):
     core, log = recover(tmp_path)
     gated = GatedLog(log)
-    journaled = JournaledCore(core, gated)
+    journaled = JournaledCore(core, gated, writer_thread=writer_thread)
 
     journaled.submit(OpenAccount(account=1))
     journaled.submit(deposit(500))
