@@ -82,11 +82,14 @@ class JournalClosedError(RuntimeError):
 class _Applied:
     """Applied commands awaiting durability: one submitted command, or one submitted group
     (``result`` is then the list of each command's events). Their records are in the
-    `RecordBatch` of the core thread's round that applied them."""
+    `RecordBatch` of the core thread's round that applied them; ``events`` holds each
+    command's events (flattened for the durable listeners only when there are any)."""
 
     __slots__ = ("events", "future", "result")
 
-    def __init__(self, future: "Future[typing.Any]", events: list[Event], result: object) -> None:
+    def __init__(
+        self, future: "Future[typing.Any]", events: list[list[Event]], result: object
+    ) -> None:
         self.future = future
         self.events = events
         self.result = result
@@ -371,17 +374,22 @@ class JournaledCore(Generic[C]):
             return
         group = submitted if isinstance(submitted, list) else [submitted]
         results: list[list[Event]] = []
+        # Locals: this loop runs once per command, in the thread every command waits for.
+        core = self._core
+        clock = self._clock
+        add = records.add
         for command in group:
-            seq = self._core.command_seq + 1
-            ts_ns = max(self._last_ts, self._clock())
+            seq = core.command_seq + 1
+            now = clock()
+            ts_ns = now if now > self._last_ts else self._last_ts
             try:
-                records.add(JournalRecord(seq, ts_ns, typing.cast(AnyCommand, command)))
+                add(JournalRecord(seq, ts_ns, command))  # type: ignore[arg-type]
             except Exception as exc:  # the core is untouched by this command: refuse it
                 self._settle_partial(future, results, exc, applied)
                 return
             self._last_ts = ts_ns
             try:
-                events = self._core.apply(command, ts_ns)
+                events = core.apply(command, ts_ns)
             except BaseException as exc:
                 # The core may be half-way through a change: stop applying. The command is not
                 # journaled, so a restart replays exactly the commands before it.
@@ -392,10 +400,9 @@ class JournaledCore(Generic[C]):
                 return
             results.append(events)
         if isinstance(submitted, list):
-            flat = [event for events in results for event in events]
-            applied.append(_Applied(future, flat, results))
+            applied.append(_Applied(future, results, results))
         else:
-            applied.append(_Applied(future, results[0], results[0]))
+            applied.append(_Applied(future, results, results[0]))
 
     def _settle_partial(
         self,
@@ -409,8 +416,7 @@ class JournaledCore(Generic[C]):
         if results:
             failed: Future[typing.Any] = Future()
             failed.set_running_or_notify_cancel()
-            flat = [event for events in results for event in events]
-            applied.append(_Applied(failed, flat, results))
+            applied.append(_Applied(failed, results, results))
         future.set_exception(error)
 
     def _maybe_capture_snapshot(self) -> "tuple[int, bytes] | ForkedSnapshot | None":
@@ -497,7 +503,7 @@ class JournaledCore(Generic[C]):
             return
         if batch:
             if self._listeners:
-                events = [event for applied in batch for event in applied.events]
+                events = [e for applied in batch for events in applied.events for e in events]
                 for listener in self._listeners:
                     try:
                         listener(events)
