@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 # The trading core (and the charge arithmetic it calls on every fill), the ledger's bookkeeping
-# and the stream fan-out's per-connection loop are compiled with mypyc; the .so files land beside their sources and take precedence on import. The pure-Python
-# sources stay the reference: `make clean-native` runs everything interpreted.
+# and the stream fan-out's per-connection loop are compiled with mypyc; the .so files land
+# beside their sources and take precedence on import. The pure-Python sources stay the
+# reference: `make clean-native` runs everything interpreted.
 # Modules that define msgspec Structs stay interpreted: mypyc drops Struct options
 # (array_like, frozen) of classes it compiles, which would change the snapshot encoding.
 INTERPRETED := bourse/core/__init__.py bourse/core/snapshot.py bourse/core/config.py
