@@ -8,6 +8,11 @@ resting book, so each one is accepted, matched and filled. In the same run the s
 answers ``GET /bench/bare`` (same framework, envelope and connections, no work behind it) as
 the baseline; ``ratio_vs_bare`` is orders/s over bare requests/s.
 
+The platform's SQL projections (ledger, candles) run as it runs them by default, in a projector
+process of their own; the benchmark puts that process on the load generator's CPU and reports
+its CPU per order (``projector_cpu_us_per_op``) and share of a CPU (``projector_cpu_share``:
+below 1 it kept up). ``--projections thread`` runs them in the server process instead.
+
 The client speaks HTTP/1.1 over raw asyncio (uvloop) sockets, sending prebuilt request bytes,
 so that it is not the bottleneck; latency is each request's send-to-complete-answer time.
 """
@@ -23,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
 import uvloop
 
 from bench_platform import free_port, listening
@@ -109,6 +115,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def projector_cpu_seconds(server_pid: int) -> float:
+    """CPU time of the server's projector process and the forkserver it was forked from."""
+    total = 0.0
+    for child in psutil.Process(server_pid).children():
+        if "multiprocessing.forkserver" in " ".join(child.cmdline()):
+            for process in [child, *child.children(recursive=True)]:
+                times = process.cpu_times()
+                total += times.user + times.system
+    return total
+
+
 async def drive(port: int, requests: list[bytes], warmup_s: float, seconds: float) -> Run:
     loop = asyncio.get_running_loop()
     run = Run(warmup_s, seconds)
@@ -165,7 +182,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
+    parser.add_argument(
+        "--projections",
+        choices=("process", "thread"),
+        default="process",
+        help="where the SQL projections run: their own process on the client CPU, or a thread"
+        " of the server",
+    )
     args = parser.parse_args(argv)
+    projector_cpu = str(args.client_cpu) if args.projections == "process" else "thread"
 
     if hasattr(os, "sched_setaffinity") and os.cpu_count() and os.cpu_count() > 1:  # type: ignore[operator]
         os.sched_setaffinity(0, {args.client_cpu})
@@ -174,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
         tokens_path = Path(scratch) / "tokens.json"
         server = subprocess.Popen(
             [sys.executable, str(HERE / "http_server.py"), str(port), str(args.connections),
-             str(tokens_path), str(args.server_cpu)],
+             str(tokens_path), str(args.server_cpu), projector_cpu],
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 120
@@ -190,8 +215,10 @@ def main(argv: list[str] | None = None) -> None:
                 drive(port, [BARE_REQUEST] * args.connections, args.warmup, args.seconds)
             )
             cpu_after_bare = cpu_seconds(server.pid)
+            projector_before = projector_cpu_seconds(server.pid)
             placed = asyncio.run(drive(port, orders, args.warmup, args.seconds))
             cpu_after_orders = cpu_seconds(server.pid)
+            projector_cpu = projector_cpu_seconds(server.pid) - projector_before
         finally:
             server.terminate()
             server.wait(30)
@@ -200,8 +227,13 @@ def main(argv: list[str] | None = None) -> None:
     baseline = figures(bare, args.seconds, cpu_after_bare - cpu_at_start)
     line["bare"] = baseline
     line["ratio_vs_bare"] = round(line["ops_per_s"] / max(1, baseline["ops_per_s"]), 3)
+    line["projector_cpu_us_per_op"] = round(projector_cpu * 1e6 / max(1, placed.answered), 1)
+    line["projector_cpu_share"] = round(projector_cpu / (args.seconds + args.warmup), 2)
     line["connections"] = args.connections
     line["server"] = "uvicorn + httptools + uvloop, one process pinned to one CPU"
+    line["projections"] = (
+        "own process on the client CPU" if args.projections == "process" else "server thread"
+    )
     line["loadavg_1m"] = round(os.getloadavg()[0], 2)
     line["targets"] = TARGETS
     line["meets_targets"] = (

@@ -5,6 +5,12 @@ Run as a child process by ``http_orders.py``: it pins itself to one CPU, builds 
 a deep resting ask, signs up the benchmark users and writes their access tokens as JSON to the
 file named on the command line, then serves with uvicorn (httptools, uvloop). It also serves
 ``GET /bench/bare``: the same framework and envelope with no work behind it, the baseline.
+
+The SQL projections (ledger, candles) run as the platform runs them by default, in a projector
+process of their own (``BOURSE_PROJECTIONS=process``). That process and its forkserver are moved
+to the CPU named by the fifth argument (the load generator's), so the server's CPU holds the
+order path alone; ``http_orders.py`` reports the projector's CPU separately. With the fifth
+argument ``thread`` the projections run in the server instead (``--projections thread``).
 """
 
 import json
@@ -12,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import psutil
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -70,11 +77,16 @@ async def bare(request: Request) -> Response:
 def main() -> None:
     port, users, tokens_path = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    projector_cpu = sys.argv[5] if len(sys.argv) > 5 else "thread"
     if cpu is not None:
         pin_to_cpu(cpu)
+    placement = "thread" if projector_cpu == "thread" else "process"
     with tempfile.TemporaryDirectory(prefix="bourse-bench-http-") as directory:
-        settings = bench_settings(directory, port)
+        settings = bench_settings(directory, port, projections=placement)
         platform = create_platform(settings, hooks=[lambda p: seed(p, users, tokens_path)])
+        if placement == "process":
+            for child in psutil.Process().children(recursive=True):
+                child.cpu_affinity([int(projector_cpu)])
         platform.app.router.routes.insert(0, Route("/bench/bare", bare, methods=["GET"]))
         serve(platform.app, port)
 

@@ -132,7 +132,9 @@ def create_platform(
     except BaseException:
         engine.dispose()
         raise
-    projections = start_projections(engine, settings.data_dir / "journal", trading)
+    projections = start_projections(
+        engine, settings.database_url, settings.data_dir / "journal", trading, settings.projections
+    )
     limits = settings.rate_limits
     gateway = Gateway(
         settings=settings,
@@ -146,11 +148,12 @@ def create_platform(
             capacity=limits.ip_burst, refill_per_second=limits.ip_requests_per_second
         ),
     )
-    gateway.services[statement_routes.STATEMENTS_SERVICE] = LedgerReader(engine, projections)
-    gateway.services[marketdata_routes.CANDLE_SERVICE] = CandleReader(engine, projections)
+    progress = projections.progress
+    gateway.services[statement_routes.STATEMENTS_SERVICE] = LedgerReader(engine, progress)
+    gateway.services[marketdata_routes.CANDLE_SERVICE] = CandleReader(engine, progress)
     if settings.payments_enabled:
         gateway.services[funds_routes.FUNDS_SERVICE] = FundsService(
-            engine, trading, projections, settings.payment_webhook_secret
+            engine, trading, progress, settings.payment_webhook_secret
         )
     platform = Platform(
         settings=settings,

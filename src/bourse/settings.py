@@ -13,6 +13,8 @@ from typing import Literal, cast
 
 Mode = Literal["development", "production"]
 MODES: tuple[Mode, ...] = ("development", "production")
+ProjectionPlacement = Literal["process", "thread"]
+PROJECTION_PLACEMENTS: tuple[ProjectionPlacement, ...] = ("process", "thread")
 
 DEVELOPMENT_JWT_SECRET = "bourse-development-only-jwt-secret-never-use-in-production"
 DEVELOPMENT_ENCRYPTION_KEY = "bourse-development-only-encryption-key-never-use-in-production"
@@ -119,6 +121,10 @@ class Settings:
     stream: StreamSettings = field(default_factory=StreamSettings)
     web_dir: Path | None = None
     """Built web terminal (``BOURSE_WEB_DIR``); None: ``web/dist`` of the checkout."""
+    projections: ProjectionPlacement = "process"
+    """Where the SQL projections (ledger, candles) run (``BOURSE_PROJECTIONS``): a process of
+    their own that follows the journal, on another core (``process``), or a thread of the
+    serving process (``thread``: one process, for small machines and tests)."""
 
     @property
     def is_development(self) -> bool:
@@ -164,6 +170,10 @@ class Settings:
             mis_square_off_at=env.text("BOURSE_MIS_SQUARE_OFF_AT", ""),
             settlement_at=env.text("BOURSE_SETTLEMENT_AT", ""),
             web_dir=Path(web_dir) if (web_dir := env.text("BOURSE_WEB_DIR", "")) else None,
+            projections=cast(
+                ProjectionPlacement,
+                env.choice("BOURSE_PROJECTIONS", "process", PROJECTION_PLACEMENTS),
+            ),
             tokens=tokens,
             password_hashing=PasswordHashSettings(
                 memory_cost_kib=env.integer("BOURSE_ARGON2_MEMORY_KIB", ARGON2_MIN_MEMORY_KIB),

@@ -33,6 +33,11 @@ def test_empty_environment_gives_development_defaults() -> None:
     assert settings.password_hashing.memory_cost_kib == 19_456
     assert settings.password_hashing.time_cost == 2
     assert settings.password_hashing.parallelism == 1
+    assert settings.projections == "process"
+
+
+def test_projections_can_run_in_a_thread_of_the_server() -> None:
+    assert Settings.from_env({"BOURSE_PROJECTIONS": "thread"}).projections == "thread"
 
 
 def test_default_database_follows_the_data_dir() -> None:
@@ -127,6 +132,7 @@ def test_every_problem_is_reported_at_once() -> None:
         ("BOURSE_JWT_ALGORITHM", "none", "BOURSE_JWT_ALGORITHM 'none' is not one of"),
         ("BOURSE_RATE_LIMIT_IP_PER_SECOND", "0", "must be a positive finite number"),
         ("BOURSE_REFRESH_TOKEN_TTL_SECONDS", "-5", "must be >= 1"),
+        ("BOURSE_PROJECTIONS", "cluster", "BOURSE_PROJECTIONS 'cluster' is not one of"),
     ],
 )
 def test_bad_values_are_named_in_the_error(name: str, value: str, message: str) -> None:

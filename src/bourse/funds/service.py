@@ -43,7 +43,7 @@ from bourse.funds.errors import (
 from bourse.funds.signing import verify
 from bourse.journal.group_commit import JournaledCore
 from bourse.ledger.reconcile import withdrawals_frozen
-from bourse.projection.runner import ProjectionRunner
+from bourse.projection.port import ProjectionProgress
 
 NS_PER_SECOND = 1_000_000_000
 MAX_AMOUNT = 100_000_000_00  # Rs 10 crore per payment or payout
@@ -72,7 +72,7 @@ class FundsService:
         self,
         engine: Engine,
         trading: JournaledCore[TradingCore],
-        ledger: ProjectionRunner | None,
+        ledger: ProjectionProgress | None,
         webhook_secret: str,
         *,
         clock: Callable[[], int] = time.time_ns,

@@ -217,6 +217,11 @@ class JournaledCore(Generic[C]):
         """Seq of the last command known durable."""
         return self._log.last_seq
 
+    @property
+    def log(self) -> CommandLog:
+        """Where the commands are made durable (a durable listener may read its position)."""
+        return self._log
+
     def add_durable_listener(self, listener: DurableListener) -> None:
         self._listeners = (*self._listeners, listener)
 

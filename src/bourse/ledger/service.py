@@ -2,12 +2,12 @@
 
 from sqlalchemy import Engine
 
-from bourse.projection.runner import ProjectionRunner
+from bourse.projection.port import ProjectionProgress
 
 
 class LedgerReader:
     """Read access to the ledger's rows for the statement routes."""
 
-    def __init__(self, engine: Engine, runner: ProjectionRunner) -> None:
+    def __init__(self, engine: Engine, runner: ProjectionProgress) -> None:
         self.engine = engine
         self.runner = runner

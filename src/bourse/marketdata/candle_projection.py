@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bourse.domain.events import Event
 from bourse.domain.types import InstrumentToken
 from bourse.marketdata.candles import Candle, fold_trades, trades_of
-from bourse.projection.runner import ProjectionRunner
+from bourse.projection.port import ProjectionProgress
 from bourse.store.tables import candles
 
 CANDLE_PROJECTION = "candles"
@@ -112,7 +112,7 @@ class CandleReader:
     chart asked for right after a trade shows that trade."""
 
     def __init__(
-        self, engine: Engine, runner: ProjectionRunner | None = None, *, wait_seconds: float = 2.0
+        self, engine: Engine, runner: ProjectionProgress | None = None, *, wait_seconds: float = 2.0
     ) -> None:
         self._engine = engine
         self._runner = runner

@@ -27,3 +27,22 @@ class Projection(Protocol):
     def apply(self, connection: Connection, events: Sequence[Event]) -> None:
         """Write what ``events`` (in stream order, ``seq`` increasing) change."""
         ...
+
+
+class ProjectionProgress(Protocol):
+    """How far the projections have committed, for readers that must see an event's rows."""
+
+    @property
+    def failure(self) -> BaseException | None:
+        """Why the projections stopped, if they did."""
+        ...
+
+    @property
+    def applied_seq(self) -> int:
+        """The seq every projection has committed up to."""
+        ...
+
+    def wait_for(self, seq: int, timeout: float | None = None) -> bool:
+        """Block until every projection has committed event ``seq`` (True), or they failed or
+        ``timeout`` seconds passed (False)."""
+        ...
