@@ -17,7 +17,18 @@ defaults (fsync, synchronous_commit and full_page_writes on — unlike the test 
    seconds this process (core, load generator and projection) and PostgreSQL spent meanwhile,
    with the load averages before and after: the machine is shared, and the figures move with it.
 
-Prints one JSON line. ``python bench/ledger.py [--trades N] [--seconds S]``.
+``--sqlite`` measures instead the embedded default, with no server: the same seeded stream is
+projected into a fresh SQLite file (WAL, synchronous=NORMAL) in batches of ``SQLITE_BATCH``
+events, one transaction each, and the CPU time of this process is reported per trade
+(``process_time``: the machine is shared, wall-clock figures move with the other work):
+``projection_cpu_us_per_trade`` (the runner, bookkeeper and SQL together), the same run's
+``bookkeeper_cpu_us_per_trade`` (booking the same events with no SQL) and their difference
+``sql_cpu_us_per_trade``; each the best of ``--repeats`` runs. Then the cash statement (the
+newest 1,000 postings) of the busiest account and of an account with no postings at all, among
+all the others: ``statement_cpu_ms`` and ``empty_statement_cpu_ms``, best of 5.
+
+Prints one JSON line. ``python bench/ledger.py [--trades N] [--seconds S]``,
+``python bench/ledger.py --sqlite [--trades N] [--repeats R]``.
 """
 
 import argparse
@@ -26,7 +37,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import psutil
@@ -47,12 +58,14 @@ from bourse.domain.instrument import Instrument, Segment, make_instrument_token 
 from bourse.journal.group_commit import JournaledCore  # noqa: E402
 from bourse.ledger.bookkeeper import Bookkeeper  # noqa: E402
 from bourse.ledger.projection import LedgerProjection  # noqa: E402
+from bourse.ledger.statements import statement  # noqa: E402
 from bourse.projection.runner import ProjectionRunner  # noqa: E402
 from bourse.store import create_store_engine, upgrade  # noqa: E402
 from bourse.store.tables import ledger_postings  # noqa: E402
 from timing import percentile  # noqa: E402
 
 BATCH = 8192
+SQLITE_BATCH = 2048
 TRADES_PER_S = 5_000
 SECONDS = 5
 ACCOUNTS = 200
@@ -281,6 +294,93 @@ def lag_while_trading(
     }
 
 
+def best_cpu_s(run: Callable[[], object], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        run()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def sqlite_projection(trades: int, repeats: int) -> dict[str, object]:
+    events = generated_events(trades)
+    chunks = [events[i : i + SQLITE_BATCH] for i in range(0, len(events), SQLITE_BATCH)]
+    tune_gc_for_core()
+
+    def book() -> None:
+        bookkeeper = Bookkeeper(CONFIG)
+        for chunk in chunks:
+            bookkeeper.post(chunk)
+
+    bookkeeper_s = best_cpu_s(book, repeats)
+    with tempfile.TemporaryDirectory(prefix="bourse-bench-ledger-sqlite-") as directory:
+        projection_s, url = sqlite_projection_runs(Path(directory), chunks, repeats)
+        statements = sqlite_statements(url)
+    per_trade = 1e6 / trades
+    return {
+        "bench": "ledger_sqlite",
+        "trades": trades,
+        "batch_events": SQLITE_BATCH,
+        "projection_cpu_us_per_trade": round(projection_s * per_trade, 1),
+        "bookkeeper_cpu_us_per_trade": round(bookkeeper_s * per_trade, 1),
+        "sql_cpu_us_per_trade": round((projection_s - bookkeeper_s) * per_trade, 1),
+        **statements,
+        "loadavg": os.getloadavg()[0],
+    }
+
+
+def sqlite_projection_runs(
+    directory: Path, chunks: Sequence[Sequence[Event]], repeats: int
+) -> tuple[float, str]:
+    """The least CPU time of ``repeats`` projections into fresh files, and the last file."""
+    projection_s = float("inf")
+    url = ""
+    for run in range(repeats):
+        url = f"sqlite:///{directory / f'ledger-{run}.db'}"
+        upgrade(url)
+        engine = create_store_engine(url)
+        try:
+            runner = ProjectionRunner(
+                engine, [LedgerProjection(CONFIG)], max_batch_events=SQLITE_BATCH
+            )
+            started = time.process_time()
+            for chunk in chunks:
+                runner.apply(chunk)
+            projection_s = min(projection_s, time.process_time() - started)
+        finally:
+            engine.dispose()
+    return projection_s, url
+
+
+def sqlite_statements(url: str) -> dict[str, object]:
+    engine = create_store_engine(url)
+    try:
+        with engine.connect() as connection:
+            postings = connection.execute(
+                sa.select(sa.func.count()).select_from(ledger_postings)
+            ).scalar_one()
+            busiest = connection.execute(
+                sa.select(ledger_postings.c.account)
+                .where(ledger_postings.c.account.like("user:%:cash:available"))
+                .group_by(ledger_postings.c.account)
+                .order_by(sa.func.count().desc())
+                .limit(1)
+            ).scalar_one()
+            account = int(busiest.split(":")[1])
+            statement_s = best_cpu_s(lambda: statement(connection, account), 5)
+            empty_s = best_cpu_s(lambda: statement(connection, 10**9), 5)
+            statement_rows = len(statement(connection, account))
+    finally:
+        engine.dispose()
+    return {
+        "postings": postings,
+        "statement_rows": statement_rows,
+        "statement_cpu_ms": round(statement_s * 1e3, 2),
+        "empty_statement_cpu_ms": round(empty_s * 1e3, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trades", type=int, default=20_000, help="trades for the throughput run")
@@ -288,7 +388,14 @@ def main() -> None:
         "--rate", type=int, default=TRADES_PER_S, help="trades/s while measuring lag"
     )
     parser.add_argument("--seconds", type=float, default=SECONDS)
+    parser.add_argument(
+        "--sqlite", action="store_true", help="the embedded SQLite projection's CPU instead"
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="--sqlite: runs, best counts")
     args = parser.parse_args()
+    if args.sqlite:
+        print(json.dumps(sqlite_projection(args.trades, args.repeats)), flush=True)
+        return
     server, admin = start_durable_postgres()
     try:
         first = admin.url(admin.create_database())

@@ -15,7 +15,12 @@ from sqlalchemy import Connection
 from bourse.domain.types import AccountId
 from bourse.ledger import chart
 from bourse.ledger.pnl import TradeRow
-from bourse.store.tables import ledger_entries, ledger_postings, ledger_trades
+from bourse.store.tables import (
+    USER_CASH_POSTINGS,
+    ledger_entries,
+    ledger_postings,
+    ledger_trades,
+)
 
 IST = timedelta(hours=5, minutes=30)
 NS_PER_SECOND = 1_000_000_000
@@ -34,29 +39,70 @@ def day_bounds(day: date) -> tuple[int, int]:
     return first, first + 86_400 * NS_PER_SECOND
 
 
+def cash_buckets(account: AccountId) -> tuple[str, ...]:
+    """The account's cash accounts, as the chart names them."""
+    return (
+        chart.cash_available(account),
+        chart.cash_unsettled(account),
+        chart.cash_blocked(account),
+        chart.cash_payout(account),
+    )
+
+
+def _statement_query() -> sa.Select[Any]:
+    newest = [
+        sa.select(
+            ledger_postings.c.entry_seq,
+            ledger_postings.c.line,
+            ledger_postings.c.account,
+            ledger_postings.c.amount,
+        )
+        .where(ledger_postings.c.account == sa.bindparam(f"bucket_{n}"), USER_CASH_POSTINGS)
+        .order_by(ledger_postings.c.entry_seq.desc(), ledger_postings.c.line.desc())
+        .limit(sa.bindparam("limit"))
+        .subquery()
+        for n in range(len(cash_buckets(0)))
+    ]
+    postings = sa.union_all(*(sa.select(bucket) for bucket in newest)).subquery()
+    return (
+        sa.select(
+            ledger_entries.c.seq,
+            ledger_entries.c.ts_ns,
+            ledger_entries.c.kind,
+            ledger_entries.c.reference,
+            postings.c.account,
+            postings.c.amount,
+        )
+        .join(ledger_entries, ledger_entries.c.seq == postings.c.entry_seq)
+        .order_by(postings.c.entry_seq.desc(), postings.c.line.desc())
+        .limit(sa.bindparam("limit"))
+    )
+
+
+STATEMENT_QUERY = _statement_query()
+"""An account's newest cash postings, newest first, with their entries; its parameters come
+from ``statement_parameters``.
+
+Each cash bucket's newest ``limit`` postings come from one backward range of the partial index
+``ix_ledger_postings_user_cash`` (the condition ``USER_CASH_POSTINGS`` is repeated word for
+word so that both planners see that the index holds every row asked for); they are joined to
+their entries and the newest ``limit`` kept. So the query reads at most four times ``limit``
+index rows, however many postings the account or the whole ledger has. Built once: building
+it costs more than running it."""
+
+
+def statement_parameters(account: AccountId, limit: int) -> dict[str, Any]:
+    buckets = {f"bucket_{n}": name for n, name in enumerate(cash_buckets(account))}
+    return buckets | {"limit": limit}
+
+
 def statement(
     connection: Connection, account: AccountId, limit: int = 1_000
 ) -> list[dict[str, Any]]:
     """The account's cash postings, newest last: one row per posting to one of its cash
     buckets, with the entry's time, kind and reference."""
     prefix = chart.user_prefix(account) + "cash:"
-    rows = connection.execute(
-        sa.select(
-            ledger_entries.c.seq,
-            ledger_entries.c.ts_ns,
-            ledger_entries.c.kind,
-            ledger_entries.c.reference,
-            ledger_postings.c.account,
-            ledger_postings.c.amount,
-        )
-        .join(ledger_entries, ledger_entries.c.seq == ledger_postings.c.entry_seq)
-        .where(
-            ledger_postings.c.account.like(prefix + "%"),
-            ledger_postings.c.asset == chart.INR,
-        )
-        .order_by(ledger_postings.c.entry_seq.desc(), ledger_postings.c.line.desc())
-        .limit(limit)
-    )
+    rows = connection.execute(STATEMENT_QUERY, statement_parameters(account, limit))
     found = [
         {
             "seq": seq,
