@@ -397,9 +397,12 @@ class TradingCore(FillHandler):
         ttl: int = fields[_F_TTL]
         disclosed: int = fields[_F_DISCLOSED]
         variety: Variety = fields[_F_VARIETY]
-        # Looked up once here; the checks and everything after them use these.
-        account = self.accounts.get(account_id)
-        state = self.instruments.get(token)
+        # Looked up once here; the checks and everything after them use these. The keys are
+        # the command's own int objects: the typed locals above would each be boxed again.
+        account_key: Any = fields[_F_ACCOUNT]
+        token_key: Any = fields[_F_TOKEN]
+        account = self.accounts.get(account_key)
+        state = self.instruments.get(token_key)
         problem = self._check_place(
             account_id,
             account,
@@ -455,7 +458,7 @@ class TradingCore(FillHandler):
         else:
             account.rate_second = second
             account.rate_count = 1
-        self.orders[order.order_id] = order
+        self.orders[order.id_box] = order
         if order.expires_at_ns:
             heappush(self._expiries, (order.expires_at_ns, order.order_id))
         is_stop = order_type is SL or order_type is SL_M
@@ -463,9 +466,9 @@ class TradingCore(FillHandler):
             order.status = TRIGGER_PENDING
         self._events.append(
             ORDER_ACCEPTED(
-                order.order_id,
-                order.account,
-                order.token,
+                order.id_box,
+                account.id_box,
+                state.token_box,
                 order.side,
                 order.order_type,
                 order.product,
@@ -487,7 +490,7 @@ class TradingCore(FillHandler):
             )
         )
         if is_stop:
-            self.stops[order.token].add(order)
+            self.stops[state.token_box].add(order)
             return
         self._execute(order)
         if state.sweep_high:
@@ -497,7 +500,9 @@ class TradingCore(FillHandler):
 
     def _execute(self, order: WorkingOrder) -> None:
         """Match an incoming (or re-entering) order, then rest or cancel what is left."""
-        book = self.books[order.token]
+        state = order.instrument
+        assert state is not None
+        book = self.books[state.token_box]
         book.match(order, self)
         if order.filled_quantity == order.quantity:
             self._finish(order, COMPLETE)
@@ -526,10 +531,12 @@ class TradingCore(FillHandler):
     def _trade(
         self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
     ) -> None:
-        token = aggressor.token
         state = aggressor.instrument
         assert state is not None
         buy, sell = (aggressor, resting) if aggressor.is_buy else (resting, aggressor)
+        buy_owner = buy.owner
+        sell_owner = sell.owner
+        assert buy_owner is not None and sell_owner is not None
         totals = self.totals
         buy_charges = settle_fill(buy, quantity, price, self.schedule, totals)
         sell_charges = settle_fill(sell, quantity, price, self.schedule, totals)
@@ -546,14 +553,14 @@ class TradingCore(FillHandler):
         self._events.append(
             TRADE_EXECUTED(
                 trade_id,
-                token,
+                state.token_box,
                 price,
                 quantity,
                 aggressor.side,
-                buy.order_id,
-                sell.order_id,
-                buy.account,
-                sell.account,
+                buy.id_box,
+                sell.id_box,
+                buy_owner.id_box,
+                sell_owner.id_box,
                 buy.filled_quantity,
                 sell.filled_quantity,
                 buy.quantity - buy.filled_quantity,  # buy_pending_quantity
@@ -568,7 +575,7 @@ class TradingCore(FillHandler):
 
     def _release_triggered(self, state: InstrumentState) -> None:
         """Release stops crossed by this command's trades, round after round, until quiet."""
-        token = state.instrument.token
+        token = state.token_box
         stops = self.stops[token]
         while state.sweep_high:
             low, high = state.sweep_low, state.sweep_high
@@ -577,10 +584,12 @@ class TradingCore(FillHandler):
                 return
             for order in stops.triggered(low, high):
                 order.status = OPEN
+                owner = order.owner
+                assert owner is not None
                 self._events.append(
                     ORDER_TRIGGERED(
-                        order.order_id,
-                        order.account,
+                        order.id_box,
+                        owner.id_box,
                         token,
                         state.last_price,
                         seq=self._next_event(),
@@ -611,24 +620,27 @@ class TradingCore(FillHandler):
             holding.available += shares
             order.blocked_quantity = 0
         account.open_orders -= 1
-        del self.orders[order.order_id]
+        del self.orders[order.id_box]
         order.status = status
 
     def _cancel(self, order: WorkingOrder, reason: CancelReason) -> None:
+        state = order.instrument
+        owner = order.owner
+        assert state is not None and owner is not None
         if order.in_book:
-            book = self.books[order.token]
+            book = self.books[state.token_box]
             book.side_of(order.is_buy).remove(order)
             self._note(book)
         elif order.status is TRIGGER_PENDING:
-            self.stops[order.token].remove(order)
+            self.stops[state.token_box].remove(order)
         released_cash = order.blocked_cash
         released_quantity = order.blocked_quantity
         self._finish(order, CANCELLED)
         self._events.append(
             ORDER_CANCELLED(
-                order.order_id,
-                order.account,
-                order.token,
+                order.id_box,
+                owner.id_box,
+                state.token_box,
                 reason,
                 order.quantity - order.filled_quantity,  # cancelled_quantity
                 order.filled_quantity,
@@ -696,12 +708,12 @@ class TradingCore(FillHandler):
             assert changes is not None
             if emit:
                 for key in changes:
-                    price = key >> 1
+                    price: Any = key >> 1  # boxed once, for the lookup and the event
                     side = book.bids if key & 1 else book.asks
                     level = side.levels.get(price)
                     events.append(
                         BOOK_CHANGED(
-                            book.token,
+                            book.token_box,
                             BUY if key & 1 else SELL,  # side
                             price,
                             0 if level is None else level.visible,  # quantity
