@@ -10,8 +10,9 @@ garbage collection it triggers count; starmap's own few instructions per call ar
 extra. The string hash seed is fixed, so a rerun of the same code counts within a few
 thousand instructions in total.
 
-``--gc`` picks the collector's tuning for the measured commands: ``default`` thresholds, the
-platform's ``tuned`` ones (``bourse.app.tune_gc_for_core``) or ``off``. Counts the core as it
+``--gc`` picks the collector's tuning for the measured commands: the platform's ``tuned``
+thresholds (``bourse.app.tune_gc_for_core``, as ``full_core`` times them; the default),
+Python's ``default`` ones, or ``off``. Counts the core as it
 imports (``compiled`` in the line says whether that is the mypyc build). Prints one JSON line.
 """
 
@@ -40,7 +41,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=20_260_101)
-    parser.add_argument("--gc", choices=("default", "tuned", "off"), default="default")
+    parser.add_argument("--gc", choices=("tuned", "default", "off"), default="tuned")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--instrument-late", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
