@@ -9,13 +9,17 @@
 * ``full_core``: the default configuration (NSE equity charges, book events), 50 instruments
   and 1,000 accounts trading CNC, each order from a random account (self-trades prevented). No
   peers: they have no accounts, cannot prevent self-trades, and so diverge from the stream
-  (limit-order-book aborts on the first cancel of an order it already filled).
+  (limit-order-book aborts on the first cancel of an order it already filled). Timed with the
+  collector tuned as the platform tunes it for its core (``bourse.app.tune_gc_for_core``:
+  everything built so far frozen, young generation collected every 100,000 allocations
+  rather than 700); the line's ``gc`` says so.
 
 Every engine gets the untimed fill and warm-up, then its measured ops timed one by one,
 interleaved with the other engines in slices so load from elsewhere on the machine hits all of
 them alike. Before timing, everything built so far is collected and frozen (``gc.freeze``); the
-collector stays enabled for what the timed ops allocate (``--gc-both`` adds a Bourse run with
-it disabled).
+collector stays enabled for what the timed ops allocate, with its default thresholds in
+``bare_book`` and the platform's in ``full_core`` (``--gc-both`` adds a Bourse run with it
+disabled).
 """
 
 import dataclasses
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import bourse.core.engine
+from bourse.app import tune_gc_for_core
 from bourse.core.config import CoreConfig
 from engines import BareBook, BareDriver, CoreDriver, Driver, LmeDriver, LobDriver
 from timing import Call, by_label, measure_interleaved, run_untimed
@@ -95,13 +100,18 @@ def _drivers(
 
 
 def _time(
-    drivers: dict[str, Driver], workload: Workload, overhead_ns: int
+    drivers: dict[str, Driver], workload: Workload, overhead_ns: int, *, platform_gc: bool
 ) -> dict[str, dict[str, Any]]:
     runs: dict[str, list[Call]] = {}
     for name, driver in drivers.items():
         run_untimed(driver.calls(workload.setup))
         runs[name] = driver.calls(workload.measured)
-    results, samples = measure_interleaved(runs, overhead_ns, gc_disabled=frozenset({GC_OFF}))
+    results, samples = measure_interleaved(
+        runs,
+        overhead_ns,
+        gc_disabled=frozenset({GC_OFF}),
+        tune_gc=tune_gc_for_core if platform_gc else None,
+    )
     labels = [label(op) for op in workload.measured]
     for name, driver in drivers.items():
         results[name]["resting_end"] = driver.resting()
@@ -111,13 +121,19 @@ def _time(
 
 
 def run_case(
-    name: str, spec: WorkloadSpec, config: CoreConfig, options: Options, *, bare: bool
+    name: str,
+    spec: WorkloadSpec,
+    config: CoreConfig,
+    options: Options,
+    *,
+    bare: bool,
+    platform_gc: bool = False,
 ) -> dict[str, Any]:
     started = time.perf_counter()
     workload = generate(spec)
     generated = time.perf_counter() - started
     drivers, core = _drivers(spec, config, options, bare=bare)
-    results = _time(drivers, workload, options.overhead_ns)
+    results = _time(drivers, workload, options.overhead_ns, platform_gc=platform_gc)
     ours = results.pop(OURS)
     line: dict[str, Any] = {"name": name}
     line.update({key: ours.pop(key) for key in HEADLINE})
@@ -129,6 +145,8 @@ def run_case(
         line[CORE_APPLY] = {key: apply[key] for key in (*HEADLINE, "max_us", "by_kind")}
         line[CORE_APPLY].update(_ratios(apply, results))
     line["gc"] = "enabled; setup frozen (gc.freeze)"
+    if platform_gc:
+        line["gc"] += "; platform thresholds (bourse.app.tune_gc_for_core)"
     if GC_OFF in results:
         off = results.pop(GC_OFF)
         line["gc_disabled"] = {key: off[key] for key in (*HEADLINE, "max_us")}
@@ -156,7 +174,7 @@ def bare_book(options: Options) -> dict[str, Any]:
 def full_core(options: Options) -> dict[str, Any]:
     spec, config = full_core_setup(options.ops, options.seed)
     options = dataclasses.replace(options, peers=False)
-    line = run_case("full_core", spec, config, options, bare=False)
+    line = run_case("full_core", spec, config, options, bare=False, platform_gc=True)
     line["peers_skipped"] = "no accounts, so no self-trade prevention: they diverge from the stream"
     return line
 

@@ -153,6 +153,7 @@ def measure_interleaved(
     overhead_ns: int,
     segments: int = 20,
     gc_disabled: frozenset[str] = frozenset(),
+    tune_gc: Callable[[], None] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, list[int]]]:
     """Time several engines on their own call lists, alternating in ``segments`` slices.
 
@@ -160,7 +161,9 @@ def measure_interleaved(
     each round), so a change in machine load during the run hits every engine alike and their
     ratio stays meaningful on a shared machine. Everything that exists before timing starts is
     collected and frozen (``gc.freeze``), so the collector only ever scans what the timed ops
-    allocate; runs named in ``gc_disabled`` have it disabled during their slices.
+    allocate; runs named in ``gc_disabled`` have it disabled during their slices. ``tune_gc``,
+    if given, is called after that (e.g. to set the collector's thresholds as the platform
+    does); the thresholds are put back afterwards.
 
     Returns each run's summary and its raw samples, in call order.
     """
@@ -169,6 +172,9 @@ def measure_interleaved(
     wall: dict[str, int] = dict.fromkeys(names, 0)
     gc.collect()
     gc.freeze()
+    thresholds = gc.get_threshold()
+    if tune_gc is not None:
+        tune_gc()
     with GcWatch() as watch:
         for segment in range(segments):
             for name in names[segment % len(names) :] + names[: segment % len(names)]:
@@ -179,6 +185,7 @@ def measure_interleaved(
                     part, wall_ns = time_calls(calls[segment * size : (segment + 1) * size])
                 samples[name].extend(part)
                 wall[name] += wall_ns
+    gc.set_threshold(*thresholds)
     gc.unfreeze()
     summaries = {
         name: summarize(samples[name], wall[name], overhead_ns) | watch.report(name)

@@ -46,11 +46,11 @@ def list_instrument(core: "TradingCore", c: cmd.ListInstrument) -> None:
     if problem is not None:
         reject_command(core, c, 0, RejectReason.BAD_INSTRUMENT, problem)
         return
-    core.instruments[instrument.token] = InstrumentState(
-        instrument, core.config.leverage_for(instrument.token)
-    )
-    core.books[instrument.token] = OrderBook(instrument.token)
-    core.stops[instrument.token] = StopBook()
+    state = InstrumentState(instrument, core.config.leverage_for(instrument.token))
+    # Keyed by the state's own token object: the order path looks them up with it.
+    core.instruments[state.token_box] = state
+    core.books[state.token_box] = OrderBook(instrument.token)
+    core.stops[state.token_box] = StopBook()
     core._events.append(
         ev.InstrumentListed(
             seq=core._next_event(),

@@ -10,6 +10,7 @@ pushed only while it is not already in its heap, so heaps stay bounded by the ba
 from abc import ABC, abstractmethod
 from collections import deque
 from heapq import heappop, heappush
+from typing import Any
 
 from bourse.core.state import WorkingOrder
 from bourse.domain.types import Paise, Quantity
@@ -144,10 +145,11 @@ class OrderBook:
     """Both sides of one instrument's book. With ``track_changes`` every level that an add, a
     removal or a fill changes is noted in ``changes`` until the owner reads and clears it."""
 
-    __slots__ = ("asks", "bids", "changes", "reported", "token")
+    __slots__ = ("asks", "bids", "changes", "reported", "token", "token_box")
 
     def __init__(self, token: int, *, track_changes: bool = True) -> None:
         self.token = token
+        self.token_box: Any = token  # one int object for the events (see core.state)
         self.changes: dict[int, None] | None = {} if track_changes else None
         self.bids = BookSide(True, self.changes)
         self.asks = BookSide(False, self.changes)

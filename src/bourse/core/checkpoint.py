@@ -164,9 +164,11 @@ def restore_core(core: "TradingCore", data: bytes) -> None:
         instrument_state = InstrumentState(record.instrument, core.config.leverage_for(token))
         instrument_state.status = record.status
         instrument_state.last_price = record.last_price
-        core.instruments[token] = instrument_state
-        core.books[token] = OrderBook(token)
-        core.stops[token] = StopBook()
+        # Keyed by the state's own token object, as administration.list_instrument does.
+        key = instrument_state.token_box
+        core.instruments[key] = instrument_state
+        core.books[key] = OrderBook(token)
+        core.stops[key] = StopBook()
     for a in state.accounts:
         account = Account(a.account_id, a.limits)
         account.cash_available = a.cash_available
@@ -199,7 +201,7 @@ def restore_core(core: "TradingCore", data: bytes) -> None:
             order.position = owner.positions[(order.token, order.product)]
         if order.token in owner.holdings:
             order.holding = owner.holdings[order.token]
-        core.orders[order.order_id] = order
+        core.orders[order.id_box] = order
         if order_record.in_book:
             side = core.books[order.token].side_of(order.is_buy)
             # BookSide.add counts the visible quantity the order shows now.

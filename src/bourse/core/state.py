@@ -2,7 +2,15 @@
 
 Plain classes with ``__slots__``: they are touched on every command, so attribute access must be
 cheap. Only the core mutates them; everything outside sees events and snapshots.
+
+Compiled, an ``int`` attribute is a machine integer, and every time one is handed to Python (an
+event's field, a dict key) it is boxed into a new int object, which the event or the lookup then
+frees again. The identifiers that go into many events and lookups (``WorkingOrder.id_box``,
+``Account.id_box``, ``InstrumentState.token_box``) are therefore also kept as one int object
+each, made once; the ``int`` attributes stay the ones to compute with.
 """
+
+from typing import Any
 
 from bourse.core.vocabulary import ACTIVE, BUY, MARKET, OPEN, SL_M
 from bourse.domain.commands import AccountLimits
@@ -25,6 +33,7 @@ class WorkingOrder:
         "filled_quantity",
         "filled_value",
         "holding",
+        "id_box",
         "in_book",
         "instrument",
         "is_buy",
@@ -65,6 +74,7 @@ class WorkingOrder:
         tag: str,
     ) -> None:
         self.order_id = order_id
+        self.id_box: Any = order_id  # the order id as one int object: see the module docstring
         self.account = account
         self.token = token
         self.side = side
@@ -119,6 +129,7 @@ class WorkingOrder:
             client_order_id=self.client_order_id,
             tag=self.tag,
         )
+        copy.id_box = self.id_box
         copy.blocked_cash = self.blocked_cash
         copy.blocked_quantity = self.blocked_quantity
         copy.charges_paid = self.charges_paid
@@ -209,6 +220,7 @@ class Account:
         "cash_blocked",
         "cash_unsettled",
         "holdings",
+        "id_box",
         "limits",
         "max_open_orders",
         "max_order_value",
@@ -222,6 +234,7 @@ class Account:
 
     def __init__(self, account_id: AccountId, limits: AccountLimits) -> None:
         self.account_id = account_id
+        self.id_box: Any = account_id  # as one int object: see the module docstring
         self.set_limits(limits)
         self.cash_available = 0
         self.cash_blocked = 0
@@ -284,11 +297,16 @@ class InstrumentState:
         "sweep_high",
         "sweep_low",
         "tick_size",
+        "token_box",
         "upper_circuit",
     )
 
     def __init__(self, instrument: Instrument, leverage: int) -> None:
         self.instrument = instrument
+        # The token as one int object (see the module docstring); the core's dicts of
+        # instruments, books and stop books are keyed by this very object, so a lookup with it
+        # matches by identity.
+        self.token_box: Any = instrument.token
         # The instrument (a frozen msgspec Struct) never changes; the figures every order is
         # checked against are copied into native attributes (cheap reads when compiled).
         self.tick_size = instrument.tick_size
