@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import psutil
 import uvicorn
 from starlette.applications import Starlette
 
@@ -44,3 +45,10 @@ def free_port() -> int:
 def listening(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def move_projector(cpu: int) -> None:
+    """Move this process's children (the projector process, its forkserver and the resource
+    tracker) to ``cpu``: the benchmarks give the server's CPU to the serving process alone."""
+    for child in psutil.Process().children(recursive=True):
+        child.cpu_affinity([cpu])

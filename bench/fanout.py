@@ -20,6 +20,10 @@ frame (as many quote ticks as the measured frames carried on average, stamped wi
 time) to the same number of connections, round after round as fast as it can, with nothing
 behind it. ``ratio_vs_bare`` is updates/s over the baseline's updates/s.
 
+The platform's SQL projections (ledger, candles) run in their projector process, which the
+server moves to this process's CPU, as ``http_orders`` does: the server's CPU holds the
+fan-out process alone.
+
 ``--py-spy FILE`` records the server with py-spy (raw format, all threads) over the measured
 seconds of the fan-out (not the baseline), for finding where its CPU goes.
 """
@@ -179,7 +183,8 @@ def main(argv: list[str] | None = None) -> None:
         seed_path = Path(scratch) / "seed.json"
         server = subprocess.Popen(
             [sys.executable, str(HERE / "fanout_server.py"), str(port), str(seed_path),
-             str(args.instruments), str(args.server_cpu), str(args.flush_ms)],
+             str(args.instruments), str(args.server_cpu), str(args.flush_ms),
+             str(args.client_cpu)],
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 120

@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from bench_platform import bench_settings, serve
+from bench_platform import bench_settings, move_projector, serve
 from bourse.api.text_frames import text_frame
 from bourse.api.ws_frames import DIRECT_FRAMES
 from bourse.app import Platform, create_platform
@@ -169,6 +169,7 @@ def main() -> None:
     port, out, count = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
     flush_ms = int(sys.argv[5]) if len(sys.argv) > 5 else 50
+    projector_cpu = int(sys.argv[6]) if len(sys.argv) > 6 else None
     if cpu is not None:
         pin_to_cpu(cpu)
     listed = instruments(count)
@@ -179,6 +180,8 @@ def main() -> None:
             stream=StreamSettings(flush_interval_ms=flush_ms, max_tick_backlog_flushes=10**6),
         )
         platform = create_platform(settings, hooks=[lambda p: seed(p, listed, out)])
+        if projector_cpu is not None:
+            move_projector(projector_cpu)
         bench = Bench(platform, listed)
         platform.app.router.routes[:0] = [
             Route("/bench/trades", bench.trades, methods=["POST"]),

@@ -18,12 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import psutil
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bench_platform import bench_settings, serve
+from bench_platform import bench_settings, move_projector, serve
 from bourse.api.envelope import success
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
@@ -85,8 +84,7 @@ def main() -> None:
         settings = bench_settings(directory, port, projections=placement)
         platform = create_platform(settings, hooks=[lambda p: seed(p, users, tokens_path)])
         if placement == "process":
-            for child in psutil.Process().children(recursive=True):
-                child.cpu_affinity([int(projector_cpu)])
+            move_projector(int(projector_cpu))
         platform.app.router.routes.insert(0, Route("/bench/bare", bare, methods=["GET"]))
         serve(platform.app, port)
 
