@@ -79,7 +79,7 @@ class Bookkeeper:
     # --- helpers -------------------------------------------------------------------------------
 
     def _entry(self, e: ev.Event, reference: str, postings: list[Posting]) -> None:
-        postings = [p for p in postings if p.amount]
+        postings = [p for p in postings if p[2]]
         if postings:
             self._entries.append(Entry(e.seq, e.ts_ns, type(e).__name__, reference, postings))
 
@@ -89,23 +89,23 @@ class Bookkeeper:
         a = order.account
         if cash > 0:
             from_unsettled = account.spend_cash(cash)
-            postings.append(Posting(chart.cash_available(a), INR, from_unsettled - cash))
-            postings.append(Posting(chart.cash_unsettled(a), INR, -from_unsettled))
-            postings.append(Posting(chart.cash_blocked(a), INR, cash))
+            postings.append((chart.cash_available(a), INR, from_unsettled - cash))
+            postings.append((chart.cash_unsettled(a), INR, -from_unsettled))
+            postings.append((chart.cash_blocked(a), INR, cash))
         elif cash < 0:
             account.cash_available -= cash
-            postings.append(Posting(chart.cash_blocked(a), INR, cash))
-            postings.append(Posting(chart.cash_available(a), INR, -cash))
+            postings.append((chart.cash_blocked(a), INR, cash))
+            postings.append((chart.cash_available(a), INR, -cash))
         asset = chart.security(order.token)
         if shares > 0:
             from_unsettled = account.spend_shares(order.token, shares)
-            postings.append(Posting(chart.securities_available(a), asset, from_unsettled - shares))
-            postings.append(Posting(chart.securities_unsettled(a), asset, -from_unsettled))
-            postings.append(Posting(chart.securities_blocked(a), asset, shares))
+            postings.append((chart.securities_available(a), asset, from_unsettled - shares))
+            postings.append((chart.securities_unsettled(a), asset, -from_unsettled))
+            postings.append((chart.securities_blocked(a), asset, shares))
         elif shares < 0:
             account.holding(order.token).available -= shares
-            postings.append(Posting(chart.securities_blocked(a), asset, shares))
-            postings.append(Posting(chart.securities_available(a), asset, -shares))
+            postings.append((chart.securities_blocked(a), asset, shares))
+            postings.append((chart.securities_available(a), asset, -shares))
         order.blocked_cash += cash
         order.blocked_quantity += shares
 
@@ -145,8 +145,8 @@ class Bookkeeper:
             e,
             e.reference,
             [
-                Posting(chart.BANK, INR, -e.amount),
-                Posting(chart.cash_available(e.account), INR, e.amount),
+                (chart.BANK, INR, -e.amount),
+                (chart.cash_available(e.account), INR, e.amount),
             ],
         )
 
@@ -156,8 +156,8 @@ class Bookkeeper:
             e,
             e.reference,
             [
-                Posting(chart.cash_available(e.account), INR, -e.amount),
-                Posting(chart.BANK, INR, e.amount),
+                (chart.cash_available(e.account), INR, -e.amount),
+                (chart.BANK, INR, e.amount),
             ],
         )
 
@@ -167,8 +167,8 @@ class Bookkeeper:
             e,
             e.reference,
             [
-                Posting(chart.cash_available(e.account), INR, -e.amount),
-                Posting(chart.cash_payout(e.account), INR, e.amount),
+                (chart.cash_available(e.account), INR, -e.amount),
+                (chart.cash_payout(e.account), INR, e.amount),
             ],
         )
 
@@ -177,8 +177,8 @@ class Bookkeeper:
             e,
             e.reference,
             [
-                Posting(chart.cash_payout(e.account), INR, -e.amount),
-                Posting(chart.BANK, INR, e.amount),
+                (chart.cash_payout(e.account), INR, -e.amount),
+                (chart.BANK, INR, e.amount),
             ],
         )
 
@@ -188,8 +188,8 @@ class Bookkeeper:
             e,
             e.reference,
             [
-                Posting(chart.cash_payout(e.account), INR, -e.amount),
-                Posting(chart.cash_available(e.account), INR, e.amount),
+                (chart.cash_payout(e.account), INR, -e.amount),
+                (chart.cash_available(e.account), INR, e.amount),
             ],
         )
 
@@ -200,8 +200,8 @@ class Bookkeeper:
             e,
             "",
             [
-                Posting(chart.DEPOSITORY, asset, -e.quantity),
-                Posting(chart.securities_available(e.account), asset, e.quantity),
+                (chart.DEPOSITORY, asset, -e.quantity),
+                (chart.securities_available(e.account), asset, e.quantity),
             ],
         )
 
@@ -209,15 +209,15 @@ class Bookkeeper:
         account = self.mirror.account(e.account)
         a = e.account
         postings = [
-            Posting(chart.cash_unsettled(a), INR, -e.cash),
-            Posting(chart.cash_available(a), INR, e.cash),
+            (chart.cash_unsettled(a), INR, -e.cash),
+            (chart.cash_available(a), INR, e.cash),
         ]
         account.cash_unsettled -= e.cash
         for shares in e.shares:
             account.holding(shares.token).unsettled -= shares.quantity
             asset = chart.security(shares.token)
-            postings.append(Posting(chart.securities_unsettled(a), asset, -shares.quantity))
-            postings.append(Posting(chart.securities_available(a), asset, shares.quantity))
+            postings.append((chart.securities_unsettled(a), asset, -shares.quantity))
+            postings.append((chart.securities_available(a), asset, shares.quantity))
         self._entry(e, "T+1", postings)
 
     # --- orders --------------------------------------------------------------------------------
@@ -290,29 +290,29 @@ class Bookkeeper:
         order.filled_value += value
         parts = self._charge_parts(order, charges)
         for charge_account, amount in zip(CHARGE_ACCOUNTS, parts, strict=True):
-            postings.append(Posting(charge_account, INR, amount))
+            postings.append((charge_account, INR, amount))
         asset = chart.security(order.token)
         if order.product is Product.MIS:
             order.blocked_cash -= charges
-            postings.append(Posting(chart.cash_blocked(a), INR, -charges))
+            postings.append((chart.cash_blocked(a), INR, -charges))
             self._intraday(postings, order, account.position(order.token), quantity, price)
         elif order.is_buy:
             order.blocked_cash -= value + charges
             holding = account.holding(order.token)
             holding.available += quantity
             holding.unsettled += quantity
-            postings.append(Posting(chart.cash_blocked(a), INR, -(value + charges)))
-            postings.append(Posting(CLEARING, INR, value))
-            postings.append(Posting(CLEARING, asset, -quantity))
-            postings.append(Posting(chart.securities_unsettled(a), asset, quantity))
+            postings.append((chart.cash_blocked(a), INR, -(value + charges)))
+            postings.append((CLEARING, INR, value))
+            postings.append((CLEARING, asset, -quantity))
+            postings.append((chart.securities_unsettled(a), asset, quantity))
         else:
             order.blocked_quantity -= quantity
             account.cash_available += value - charges
             account.cash_unsettled += value - charges
-            postings.append(Posting(chart.securities_blocked(a), asset, -quantity))
-            postings.append(Posting(CLEARING, asset, quantity))
-            postings.append(Posting(CLEARING, INR, -value))
-            postings.append(Posting(chart.cash_unsettled(a), INR, value - charges))
+            postings.append((chart.securities_blocked(a), asset, -quantity))
+            postings.append((CLEARING, asset, quantity))
+            postings.append((CLEARING, INR, -value))
+            postings.append((chart.cash_unsettled(a), INR, value - charges))
         return parts
 
     def _intraday(
@@ -331,9 +331,9 @@ class Bookkeeper:
         reducing, margin_released, pnl = apply_to_position(position, is_buy, quantity, price)
         if reducing:
             order.owner.cash_available += margin_released + pnl
-            postings.append(Posting(chart.cash_blocked(a), INR, -margin_released))
-            postings.append(Posting(chart.cash_available(a), INR, margin_released + pnl))
-            postings.append(Posting(CLEARING, INR, -pnl))
+            postings.append((chart.cash_blocked(a), INR, -margin_released))
+            postings.append((chart.cash_available(a), INR, margin_released + pnl))
+            postings.append((CLEARING, INR, -pnl))
         opening = quantity - reducing
         if opening:
             band = self.mirror.bands[order.token]
@@ -344,8 +344,8 @@ class Bookkeeper:
             order.blocked_cash -= margin
             position.margin += margin
         signed = quantity if is_buy else -quantity
-        postings.append(Posting(chart.intraday(a), asset, signed))
-        postings.append(Posting(CLEARING, asset, -signed))
+        postings.append((chart.intraday(a), asset, signed))
+        postings.append((CLEARING, asset, -signed))
 
     def _squared_off(self, e: ev.PositionSquaredOff) -> None:
         a: AccountId = e.account
@@ -357,15 +357,12 @@ class Bookkeeper:
         asset = chart.security(e.token)
         signed = e.quantity if is_buy else -e.quantity
         postings = [
-            Posting(chart.cash_blocked(a), INR, -e.margin_released),
-            Posting(chart.cash_available(a), INR, e.margin_released + e.pnl - e.charges),
-            Posting(CLEARING, INR, -e.pnl),
-            *(
-                Posting(name, INR, amount)
-                for name, amount in zip(CHARGE_ACCOUNTS, parts, strict=True)
-            ),
-            Posting(chart.intraday(a), asset, signed),
-            Posting(CLEARING, asset, -signed),
+            (chart.cash_blocked(a), INR, -e.margin_released),
+            (chart.cash_available(a), INR, e.margin_released + e.pnl - e.charges),
+            (CLEARING, INR, -e.pnl),
+            *((name, INR, amount) for name, amount in zip(CHARGE_ACCOUNTS, parts, strict=True)),
+            (chart.intraday(a), asset, signed),
+            (CLEARING, asset, -signed),
         ]
         self._legs.append(
             TradeLeg(

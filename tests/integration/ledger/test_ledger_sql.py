@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from bourse.ledger.entries import Entry, Posting, TradeLeg
+from bourse.ledger.entries import Entry, TradeLeg
 from bourse.ledger.sql import LedgerBatchWriter, add_to_balances, read_balances, sum_postings
 from bourse.store import create_store_engine, upgrade
 from bourse.store.tables import ledger_entries, ledger_postings, ledger_trades
@@ -27,9 +27,9 @@ def transfer(seq: int) -> Entry:
     """Three postings: from the bank to a user's cash, minus a fee."""
     cash = f"user:{seq % 450}:cash:available"
     postings = [
-        Posting("bank:gateway", "INR", -seq),
-        Posting(cash, "INR", seq - 1),
-        Posting("income:brokerage", "INR", 1),
+        ("bank:gateway", "INR", -seq),
+        (cash, "INR", seq - 1),
+        ("income:brokerage", "INR", 1),
     ]
     return Entry(seq, seq * 10, "FundsDeposited", f"ref-{seq}", postings)
 

@@ -10,7 +10,7 @@ from bourse.domain.enums import OrderType, Product, Side
 from bourse.ledger import chart
 from bourse.ledger.bookkeeper import Bookkeeper
 from bourse.ledger.chart import BANK, CLEARING, INR
-from bourse.ledger.entries import Entry, Posting
+from bourse.ledger.entries import Entry
 from bourse.ledger.errors import EventGapError
 from bourse.ledger.reconcile import compare
 from tests.ledger_workload import CONFIG, INSTRUMENTS, LedgerWorkload, setup_commands
@@ -74,8 +74,8 @@ def test_deposit_is_one_entry_from_the_gateway_bank_to_available_cash() -> None:
     (entry,) = books.entries
     assert (entry.kind, entry.reference) == ("FundsDeposited", "pay_1")
     assert entry.postings == [
-        Posting(BANK, INR, -1_000_00),
-        Posting(chart.cash_available(1), INR, 1_000_00),
+        (BANK, INR, -1_000_00),
+        (chart.cash_available(1), INR, 1_000_00),
     ]
 
 
@@ -109,8 +109,8 @@ def test_delivery_trade_moves_cash_shares_and_each_charge_through_clearing() -> 
     trade = books.entries[-1]
     assert trade.kind == "TradeExecuted"
     postings: dict[tuple[str, str], int] = {}
-    for p in trade.postings:
-        postings[(p.account, p.asset)] = postings.get((p.account, p.asset), 0) + p.amount
+    for account, asset, amount in trade.postings:
+        postings[(account, asset)] = postings.get((account, asset), 0) + amount
     # 10 x 1500.00 = 15000.00 each way. Buyer: STT 15.00, exchange 0.45 (0.4455), SEBI 0.02
     # (0.015), GST 18 % of 0.47 = 0.08 (0.0846), stamp 2.25: 17.80. Seller: the same but no
     # stamp: 15.55. The buyer's unused block (its estimate equalled the charges) comes back 0.
