@@ -5,7 +5,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row
 
-from bourse.store.tables import bank_accounts, ledger_entries, payments, payouts, webhook_events
+from bourse.store.tables import (
+    DEPOSIT_ENTRIES,
+    bank_accounts,
+    ledger_entries,
+    payments,
+    payouts,
+    webhook_events,
+)
 
 
 def insert_payment(connection: Connection, row: dict[str, Any]) -> None:
@@ -91,11 +98,14 @@ def record_webhook(connection: Connection, event_id: str, kind: str, now_ns: int
     )
 
 
+DEPOSIT_QUERY = sa.select(ledger_entries.c.seq).where(
+    # Literal, so the planners see the partial index's own condition.
+    sa.text(DEPOSIT_ENTRIES),
+    ledger_entries.c.reference == sa.bindparam("reference"),
+)
+"""Deposit entries with the reference ``reference`` (read from the partial deposit index)."""
+
+
 def deposit_booked(connection: Connection, reference: str) -> bool:
     """Whether the ledger holds a deposit with this reference (a payment id)."""
-    found = connection.execute(
-        sa.select(ledger_entries.c.seq).where(
-            ledger_entries.c.kind == "FundsDeposited", ledger_entries.c.reference == reference
-        )
-    ).first()
-    return found is not None
+    return connection.execute(DEPOSIT_QUERY, {"reference": reference}).first() is not None

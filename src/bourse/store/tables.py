@@ -194,6 +194,9 @@ projection_checkpoints = sa.Table(
 # columns are WITHOUT ROWID (the key is the table: no rowid b-tree beside a key index); and the
 # postings are indexed only where the statement reads them (``ix_ledger_postings_user_cash``).
 
+DEPOSIT_ENTRIES = "kind = 'FundsDeposited'"
+"""The entries ``ix_ledger_entries_deposit_reference`` covers."""
+
 # One entry per value-moving event, keyed by the event's seq; its postings sum to zero per asset.
 ledger_entries = sa.Table(
     "ledger_entries",
@@ -202,6 +205,14 @@ ledger_entries = sa.Table(
     sa.Column("ts_ns", sa.BigInteger, nullable=False),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("reference", sa.String(64), nullable=False),
+    # A payment webhook asks whether its deposit is booked (bourse.funds.store.deposit_booked):
+    # partial, so no other entry pays for it. Queries must repeat the condition as literal text.
+    sa.Index(
+        "ix_ledger_entries_deposit_reference",
+        "reference",
+        sqlite_where=sa.text(DEPOSIT_ENTRIES),
+        postgresql_where=sa.text(DEPOSIT_ENTRIES),
+    ),
 )
 
 ledger_postings = sa.Table(

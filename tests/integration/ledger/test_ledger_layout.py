@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from tests.ledger_workload import ACCOUNTS, CONFIG, LedgerWorkload, setup_commands
+from tests.sql_plans import query_plan
 
 from bourse.core.engine import TradingCore
 from bourse.domain.events import Event
@@ -146,17 +147,6 @@ def fill_with_other_postings(connection: Connection, entries: int) -> None:
                 {"entry_seq": seq, "line": line, "account": account, "asset": asset, "amount": 1}
             )
     connection.execute(sa.insert(ledger_postings), rows)
-
-
-def query_plan(connection: Connection, query: sa.Select[Any], parameters: dict[str, Any]) -> str:
-    compiled = query.compile(connection)
-    values = compiled.construct_params(parameters)
-    if connection.dialect.name == "sqlite":
-        positional = tuple(values[name] for name in compiled.positiontup or ())
-        rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, positional)
-        return "\n".join(row[3] for row in rows)
-    rows = connection.exec_driver_sql("EXPLAIN " + compiled.string, values)
-    return "\n".join(row[0] for row in rows)
 
 
 def test_statement_reads_the_user_cash_index(engine: Engine) -> None:
