@@ -49,6 +49,9 @@ def listening(port: int) -> bool:
 
 def move_projector(cpu: int) -> None:
     """Move this process's children (the projector process, its forkserver and the resource
-    tracker) to ``cpu``: the benchmarks give the server's CPU to the serving process alone."""
+    tracker) to ``cpu`` at the lowest priority (nice 19): the benchmarks give the server's CPU
+    to the serving process alone, and the load generator on ``cpu`` comes first (the
+    projections are behind the answers anyway; ``http_orders`` reports how far)."""
     for child in psutil.Process().children(recursive=True):
         child.cpu_affinity([cpu])
+        child.nice(19)

@@ -9,9 +9,12 @@ answers ``GET /bench/bare`` (same framework, envelope and connections, no work b
 the baseline; ``ratio_vs_bare`` is orders/s over bare requests/s.
 
 The platform's SQL projections (ledger, candles) run as it runs them by default, in a projector
-process of their own; the benchmark puts that process on the load generator's CPU and reports
-its CPU per order (``projector_cpu_us_per_op``) and share of a CPU (``projector_cpu_share``:
-below 1 it kept up). ``--projections thread`` runs them in the server process instead.
+process of their own; the benchmark puts that process on the load generator's CPU at the lowest
+priority (nice 19: the load generator comes first) and reports its CPU per order
+(``projector_cpu_us_per_op``), its share of a CPU (``projector_cpu_share``), the load
+generator's share (``client_cpu_share``) and how long after the last order the projections
+still needed to commit every event (``projector_catch_up_s``: 0 when they kept up).
+``--projections thread`` runs them in the server process instead.
 
 The client speaks HTTP/1.1 over raw asyncio (uvloop) sockets, sending prebuilt request bytes,
 so that it is not the bottleneck; latency is each request's send-to-complete-answer time.
@@ -21,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -136,6 +140,27 @@ async def drive(port: int, requests: list[bytes], warmup_s: float, seconds: floa
     return run
 
 
+def projections_catch_up(port: int, timeout_s: float = 120.0) -> float:
+    """Seconds from now until the SQL projections have committed every event the server has
+    applied (0 when they kept up with the orders)."""
+    started = time.monotonic()
+    first: dict[str, int] | None = None
+    while time.monotonic() - started < timeout_s:
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(
+                b"GET /bench/projected HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            )
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        seqs = json.loads(answer.partition(b"\r\n\r\n")[2])["data"]
+        first = first or seqs
+        if seqs["applied"] >= first["published"]:
+            return round(time.monotonic() - started, 2)
+        time.sleep(0.01)
+    raise SystemExit(f"the projections did not catch up within {timeout_s} s")
+
+
 def figures(run: Run, seconds: float, cpu_s: float) -> dict[str, Any]:
     samples = sorted(run.latencies)
     return {
@@ -216,7 +241,10 @@ def main(argv: list[str] | None = None) -> None:
             )
             cpu_after_bare = cpu_seconds(server.pid)
             projector_before = projector_cpu_seconds(server.pid)
+            client_before = time.process_time()
             placed = asyncio.run(drive(port, orders, args.warmup, args.seconds))
+            client_cpu = time.process_time() - client_before
+            catch_up_s = projections_catch_up(port)
             cpu_after_orders = cpu_seconds(server.pid)
             projector_cpu = projector_cpu_seconds(server.pid) - projector_before
         finally:
@@ -229,6 +257,12 @@ def main(argv: list[str] | None = None) -> None:
     line["ratio_vs_bare"] = round(line["ops_per_s"] / max(1, baseline["ops_per_s"]), 3)
     line["projector_cpu_us_per_op"] = round(projector_cpu * 1e6 / max(1, placed.answered), 1)
     line["projector_cpu_share"] = round(projector_cpu / (args.seconds + args.warmup), 2)
+    # The projector runs at the lowest priority (nice 19) beside the load generator: this is
+    # how long it still needed, after the last order, to commit them all.
+    line["projector_catch_up_s"] = catch_up_s
+    # The load generator shares its CPU with the projector: both shares near 1 in sum means
+    # that CPU, not the server, limited the rate.
+    line["client_cpu_share"] = round(client_cpu / (args.seconds + args.warmup), 2)
     line["connections"] = args.connections
     line["server"] = "uvicorn + httptools + uvloop, one process pinned to one CPU"
     line["projections"] = (

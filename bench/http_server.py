@@ -9,7 +9,8 @@ file named on the command line, then serves with uvicorn (httptools, uvloop). It
 The SQL projections (ledger, candles) run as the platform runs them by default, in a projector
 process of their own (``BOURSE_PROJECTIONS=process``). That process and its forkserver are moved
 to the CPU named by the fifth argument (the load generator's), so the server's CPU holds the
-order path alone; ``http_orders.py`` reports the projector's CPU separately. With the fifth
+order path alone; ``http_orders.py`` reports the projector's CPU separately, and asks
+``GET /bench/projected`` how far the projections have got. With the fifth
 argument ``thread`` the projections run in the server instead (``--projections thread``).
 """
 
@@ -24,9 +25,11 @@ from starlette.routing import Route
 
 from bench_platform import bench_settings, move_projector, serve
 from bourse.api.envelope import success
+from bourse.api.statement_routes import STATEMENTS_SERVICE
 from bourse.app import Platform, create_platform
 from bourse.domain import commands as cmd
 from bourse.domain.enums import OrderType, Product, Side
+from bourse.ledger.service import LedgerReader
 from bourse.sim.instruments import starter_instruments
 from timing import pin_to_cpu
 
@@ -73,6 +76,19 @@ async def bare(request: Request) -> Response:
     return success({"order_id": "0"})
 
 
+def projected_route(platform: Platform) -> Route:
+    """``GET /bench/projected``: the seq of the last event the server applied, and the seq
+    the SQL projections have committed up to (the load generator waits for them to meet)."""
+    reader = platform.gateway.services[STATEMENTS_SERVICE]
+    assert isinstance(reader, LedgerReader)
+
+    async def projected(request: Request) -> Response:
+        published = platform.trading_side.models.orders.last_seq
+        return success({"published": published, "applied": reader.runner.applied_seq})
+
+    return Route("/bench/projected", projected, methods=["GET"])
+
+
 def main() -> None:
     port, users, tokens_path = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     cpu = int(sys.argv[4]) if len(sys.argv) > 4 else None
@@ -86,6 +102,7 @@ def main() -> None:
         if placement == "process":
             move_projector(int(projector_cpu))
         platform.app.router.routes.insert(0, Route("/bench/bare", bare, methods=["GET"]))
+        platform.app.router.routes.insert(0, projected_route(platform))
         serve(platform.app, port)
 
 

@@ -97,7 +97,8 @@ def _serve_platform(settings: Settings, *, demo: bool) -> int:
 
 UVICORN_OPTIONS: dict[str, Any] = {
     "loop": "uvloop",
-    "http": "httptools",
+    # httptools, writing each response with one send (see bourse.api.http_protocol).
+    "http": "bourse.api.http_protocol:CoalescingHttpToolsProtocol",
     "log_level": "warning",
     "lifespan": "on",
     # Not printed at level warning, yet uvicorn would format each request's log arguments.

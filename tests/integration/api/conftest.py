@@ -63,6 +63,7 @@ def serve(platform: Platform) -> tuple[uvicorn.Server, threading.Thread, str]:
         port=port,
         log_level="warning",
         lifespan="on",
+        http=UVICORN_OPTIONS["http"],
         ws=UVICORN_OPTIONS["ws"],
         ws_per_message_deflate=UVICORN_OPTIONS["ws_per_message_deflate"],
     )
