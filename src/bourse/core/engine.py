@@ -706,18 +706,18 @@ class TradingCore(FillHandler):
             book.reported = False
             changes = book.changes
             assert changes is not None
-            if emit:
-                for key in changes:
-                    price: Any = key >> 1  # boxed once, for the lookup and the event
-                    side = book.bids if key & 1 else book.asks
-                    level = side.levels.get(price)
+            for level in changes:
+                level.noted = False
+                if emit:
+                    # A level that emptied has left its side: reported as zero.
+                    live = level.live
                     events.append(
                         BOOK_CHANGED(
                             book.token_box,
-                            BUY if key & 1 else SELL,  # side
-                            price,
-                            0 if level is None else level.visible,  # quantity
-                            0 if level is None else level.live,  # orders
+                            BUY if level.is_bid else SELL,  # side
+                            level.price_box,
+                            level.visible if live else 0,  # quantity
+                            live,  # orders
                             seq=self._next_event(),
                             command_seq=self._command_seq_box,
                             ts_ns=self._ts_box,
