@@ -98,6 +98,8 @@ NS_PER_SECOND: Final = 1_000_000_000
 NS_PER_MINUTE: Final = 60 * NS_PER_SECOND
 
 _STOP_TYPES = (SL, SL_M)
+# ``_finish`` skips the table for these two transitions.
+assert {COMPLETE, CANCELLED} <= ALLOWED_TRANSITIONS[OPEN]
 
 
 class TradingCore(FillHandler):
@@ -603,8 +605,12 @@ class TradingCore(FillHandler):
 
     def _finish(self, order: WorkingOrder, status: OrderStatus) -> None:
         """Release whatever the order still blocks (exactly once) and forget it."""
-        if status not in ALLOWED_TRANSITIONS[order.status]:
-            raise AssertionError(f"order {order.order_id}: {order.status} -> {status} is illegal")
+        current = order.status
+        # OPEN -> COMPLETE or CANCELLED, nearly every call, needs no look-up in the table.
+        if (current is not OPEN or (status is not COMPLETE and status is not CANCELLED)) and (
+            status not in ALLOWED_TRANSITIONS[current]
+        ):
+            raise AssertionError(f"order {order.order_id}: {current} -> {status} is illegal")
         account = order.owner
         assert account is not None
         cash = order.blocked_cash
