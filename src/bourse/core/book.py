@@ -94,10 +94,16 @@ class BookSide:
         heap = self.heap
         levels = self.levels
         while heap:
-            level = levels.get(heap[0] * self.sign)
+            # An ask's heap entry is its level's own price object, so the look-up matches by
+            # identity; a bid's is the negated price. Negation, not ``* self.sign``: compiled,
+            # multiplying by -1 takes the slow path of int multiplication.
+            top: Any = heap[0]
+            price: Any = -top if self.is_bid else top
+            level = levels.get(price)
             if level is not None:
                 return level
-            self.in_heap.discard(heappop(heap) * self.sign)
+            heappop(heap)
+            self.in_heap.discard(price)
         return None
 
     def add(self, order: WorkingOrder) -> Level:
@@ -108,7 +114,7 @@ class BookSide:
             self.levels[level.price_box] = level
             if price not in self.in_heap:
                 self.in_heap.add(price)
-                heappush(self.heap, price * self.sign)
+                heappush(self.heap, -price if self.is_bid else level.price_box)
         level.queue.append(order)
         level.visible += order.visible_quantity
         level.live += 1

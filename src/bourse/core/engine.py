@@ -403,6 +403,7 @@ class TradingCore(FillHandler):
         # the command's own int objects: the typed locals above would each be boxed again.
         account_key: Any = fields[_F_ACCOUNT]
         token_key: Any = fields[_F_TOKEN]
+        price_object: Any = fields[_F_PRICE]  # for the event, when the order keeps its price
         account = self.accounts.get(account_key)
         state = self.instruments.get(token_key)
         problem = self._check_place(
@@ -477,7 +478,7 @@ class TradingCore(FillHandler):
                 order.validity,
                 variety,
                 order.quantity,
-                order.price,
+                price_object if order.price == price else order.price,
                 order.trigger_price,
                 order.disclosed_quantity,
                 order.expires_at_ns,
