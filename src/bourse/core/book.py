@@ -19,14 +19,23 @@ MAX_DEPTH = 20
 
 
 class Level:
-    __slots__ = ("dead", "live", "price", "queue", "visible")
+    """The orders resting at one price of one side.
 
-    def __init__(self, price: Paise) -> None:
+    ``price_box`` is the price as one int object, made once per level, for the events that
+    report the level (see ``core.state``). ``noted`` is set while the level is on its book's
+    list of changed levels."""
+
+    __slots__ = ("dead", "is_bid", "live", "noted", "price", "price_box", "queue", "visible")
+
+    def __init__(self, price: Paise, is_bid: bool) -> None:
         self.price = price
+        self.price_box: Any = price
+        self.is_bid = is_bid
         self.queue: deque[WorkingOrder] = deque()
         self.visible = 0
         self.live = 0
         self.dead = 0
+        self.noted = False
 
     def front(self) -> WorkingOrder | None:
         """The first live order, dropping dead entries ahead of it."""
@@ -44,21 +53,16 @@ class Level:
         self.dead = 0
 
 
-def change_key(price: Paise, is_bid: bool) -> int:
-    """Key of a changed level in ``OrderBook.changes``: the price and the side in one int."""
-    return (price << 1) | is_bid
-
-
 class BookSide:
     """One side of a book. ``sign`` is -1 for bids (so the heap yields the highest price).
 
-    ``changes`` (shared with the other side) collects the levels changed since the owner last
-    reported them, when the book tracks changes.
+    ``changes`` (shared with the other side) lists the levels changed since the owner last
+    reported them, in the order they first changed, when the book tracks changes.
     """
 
     __slots__ = ("changes", "heap", "in_heap", "is_bid", "levels", "sign")
 
-    def __init__(self, is_bid: bool, changes: dict[int, None] | None) -> None:
+    def __init__(self, is_bid: bool, changes: list[Level] | None) -> None:
         self.is_bid = is_bid
         self.sign = -1 if is_bid else 1
         self.levels: dict[Paise, Level] = {}
@@ -66,41 +70,66 @@ class BookSide:
         self.in_heap: set[Paise] = set()
         self.changes = changes
 
-    def note_change(self, price: Paise) -> None:
-        if self.changes is not None:
-            self.changes[(price << 1) | self.is_bid] = None
+    def note_change(self, level: Level) -> None:
+        changes = self.changes
+        if changes is not None and not level.noted:
+            level.noted = True
+            changes.append(level)
+
+    def _new_level(self, price: Paise) -> Level:
+        """A level for ``price``, which has none. When this command emptied (and dropped) a
+        level at this price, that very level comes back: a price is reported once per command,
+        at the place it first changed."""
+        changes = self.changes
+        if changes:
+            for level in changes:
+                if level.live == 0 and level.price == price and level.is_bid == self.is_bid:
+                    level.queue = deque()
+                    level.visible = 0
+                    level.dead = 0
+                    return level
+        return Level(price, self.is_bid)
 
     def best(self) -> Level | None:
         heap = self.heap
         levels = self.levels
         while heap:
-            level = levels.get(heap[0] * self.sign)
+            # An ask's heap entry is its level's own price object, so the look-up matches by
+            # identity; a bid's is the negated price. Negation, not ``* self.sign``: compiled,
+            # multiplying by -1 takes the slow path of int multiplication.
+            top: Any = heap[0]
+            price: Any = -top if self.is_bid else top
+            level = levels.get(price)
             if level is not None:
                 return level
-            self.in_heap.discard(heappop(heap) * self.sign)
+            heappop(heap)
+            self.in_heap.discard(price)
         return None
 
     def add(self, order: WorkingOrder) -> Level:
         price = order.price
         level = self.levels.get(price)
         if level is None:
-            level = self.levels[price] = Level(price)
+            level = self._new_level(price)
+            self.levels[level.price_box] = level
             if price not in self.in_heap:
                 self.in_heap.add(price)
-                heappush(self.heap, price * self.sign)
+                heappush(self.heap, -price if self.is_bid else level.price_box)
         level.queue.append(order)
         level.visible += order.visible_quantity
         level.live += 1
         order.in_book = True
-        if self.changes is not None:
-            self.changes[(price << 1) | self.is_bid] = None
+        if not level.noted and self.changes is not None:
+            level.noted = True
+            self.changes.append(level)
         return level
 
     def remove(self, order: WorkingOrder) -> Level:
         """Take a resting order out of its level (O(1)); drops the level when it empties."""
         level = self.levels[order.price]
-        if self.changes is not None:
-            self.changes[(order.price << 1) | self.is_bid] = None
+        if not level.noted and self.changes is not None:
+            level.noted = True
+            self.changes.append(level)
         order.in_book = False
         level.visible -= order.visible_quantity
         level.live -= 1
@@ -143,18 +172,28 @@ class FillHandler(ABC):
 
 class OrderBook:
     """Both sides of one instrument's book. With ``track_changes`` every level that an add, a
-    removal or a fill changes is noted in ``changes`` until the owner reads and clears it."""
+    removal or a fill changes is noted in ``changes`` (once, flagged ``noted``) until the owner
+    reads them and calls ``forget_changes``. A list of the levels themselves: a dict keyed by
+    price and side cost a key object per change, a lookup per report and a new table per
+    command."""
 
     __slots__ = ("asks", "bids", "changes", "reported", "token", "token_box")
 
     def __init__(self, token: int, *, track_changes: bool = True) -> None:
         self.token = token
         self.token_box: Any = token  # one int object for the events (see core.state)
-        self.changes: dict[int, None] | None = {} if track_changes else None
+        self.changes: list[Level] | None = [] if track_changes else None
         self.bids = BookSide(True, self.changes)
         self.asks = BookSide(False, self.changes)
         self.reported = False
         """Set while the owner has this book on its list of books to report."""
+
+    def forget_changes(self) -> None:
+        changes = self.changes
+        if changes:
+            for level in changes:
+                level.noted = False
+            changes.clear()
 
     def side_of(self, is_buy: bool) -> BookSide:
         return self.bids if is_buy else self.asks
@@ -193,8 +232,9 @@ class OrderBook:
             handler.fill(order, resting, quantity, price)
             resting.visible_quantity = visible - quantity
             level.visible -= quantity
-            if opposite.changes is not None:
-                opposite.changes[(price << 1) | opposite.is_bid] = None
+            if not level.noted and opposite.changes is not None:
+                level.noted = True
+                opposite.changes.append(level)
             if resting.filled_quantity == resting.quantity:
                 level.queue.popleft()
                 resting.in_book = False

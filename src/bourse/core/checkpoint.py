@@ -212,5 +212,4 @@ def restore_core(core: "TradingCore", data: bytes) -> None:
             heappush(core._expiries, (order.expires_at_ns, order.order_id))
     # Rebuilding the books noted every level as changed; nothing has changed for listeners.
     for book in core.books.values():
-        if book.changes is not None:
-            book.changes.clear()
+        book.forget_changes()

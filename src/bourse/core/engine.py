@@ -98,6 +98,8 @@ NS_PER_SECOND: Final = 1_000_000_000
 NS_PER_MINUTE: Final = 60 * NS_PER_SECOND
 
 _STOP_TYPES = (SL, SL_M)
+# ``_finish`` skips the table for these two transitions.
+assert {COMPLETE, CANCELLED} <= ALLOWED_TRANSITIONS[OPEN]
 
 
 class TradingCore(FillHandler):
@@ -401,6 +403,7 @@ class TradingCore(FillHandler):
         # the command's own int objects: the typed locals above would each be boxed again.
         account_key: Any = fields[_F_ACCOUNT]
         token_key: Any = fields[_F_TOKEN]
+        price_object: Any = fields[_F_PRICE]  # for the event, when the order keeps its price
         account = self.accounts.get(account_key)
         state = self.instruments.get(token_key)
         problem = self._check_place(
@@ -475,7 +478,7 @@ class TradingCore(FillHandler):
                 order.validity,
                 variety,
                 order.quantity,
-                order.price,
+                price_object if order.price == price else order.price,
                 order.trigger_price,
                 order.disclosed_quantity,
                 order.expires_at_ns,
@@ -603,8 +606,12 @@ class TradingCore(FillHandler):
 
     def _finish(self, order: WorkingOrder, status: OrderStatus) -> None:
         """Release whatever the order still blocks (exactly once) and forget it."""
-        if status not in ALLOWED_TRANSITIONS[order.status]:
-            raise AssertionError(f"order {order.order_id}: {order.status} -> {status} is illegal")
+        current = order.status
+        # OPEN -> COMPLETE or CANCELLED, nearly every call, needs no look-up in the table.
+        if (current is not OPEN or (status is not COMPLETE and status is not CANCELLED)) and (
+            status not in ALLOWED_TRANSITIONS[current]
+        ):
+            raise AssertionError(f"order {order.order_id}: {current} -> {status} is illegal")
         account = order.owner
         assert account is not None
         cash = order.blocked_cash
@@ -706,18 +713,18 @@ class TradingCore(FillHandler):
             book.reported = False
             changes = book.changes
             assert changes is not None
-            if emit:
-                for key in changes:
-                    price: Any = key >> 1  # boxed once, for the lookup and the event
-                    side = book.bids if key & 1 else book.asks
-                    level = side.levels.get(price)
+            for level in changes:
+                level.noted = False
+                if emit:
+                    # A level that emptied has left its side: reported as zero.
+                    live = level.live
                     events.append(
                         BOOK_CHANGED(
                             book.token_box,
-                            BUY if key & 1 else SELL,  # side
-                            price,
-                            0 if level is None else level.visible,  # quantity
-                            0 if level is None else level.live,  # orders
+                            BUY if level.is_bid else SELL,  # side
+                            level.price_box,
+                            level.visible if live else 0,  # quantity
+                            live,  # orders
                             seq=self._next_event(),
                             command_seq=self._command_seq_box,
                             ts_ns=self._ts_box,

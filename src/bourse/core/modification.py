@@ -162,9 +162,10 @@ def modify(core: "TradingCore", c: cmd.ModifyOrder) -> None:
         if keep_priority:
             leaves = new_quantity - order.filled_quantity
             if order.visible_quantity > leaves:
-                book_side.levels[order.price].visible -= order.visible_quantity - leaves
+                level = book_side.levels[order.price]
+                level.visible -= order.visible_quantity - leaves
                 order.visible_quantity = leaves
-                book_side.note_change(order.price)
+                book_side.note_change(level)
                 core._note(core.books[order.token])
         else:
             book_side.remove(order)

@@ -65,6 +65,8 @@ class Rate:
     __slots__ = ("denominator", "numerator")
 
     def __init__(self, numerator: int, denominator: int) -> None:
+        if denominator <= 0:
+            raise ValueError("denominator must be positive")
         self.numerator = numerator
         self.denominator = denominator
 
@@ -73,6 +75,18 @@ class Rate:
 
     def __repr__(self) -> str:
         return f"Rate({self.numerator}, {self.denominator})"
+
+
+def _rate_of(value: Paise, numerator: int, denominator: int) -> Paise:
+    """``value * numerator / denominator`` rounded half to even; ``denominator`` > 0 (``Rate``
+    refuses any other). ``Rate.of`` and ``div_round_half_even`` inlined for the hot path:
+    compiled, the schedule keeps each rate's terms as native ints and calls this directly."""
+    product = value * numerator
+    quotient = product // denominator
+    twice = 2 * (product - quotient * denominator)
+    if twice > denominator or (twice == denominator and quotient & 1):
+        quotient += 1
+    return quotient
 
 
 class EquityChargeSchedule(ChargeSchedule):
@@ -111,6 +125,23 @@ class EquityChargeSchedule(ChargeSchedule):
         self.gst = gst or Rate(18, 100)
         self.delivery_stamp = delivery_stamp or Rate(15, 100_000)
         self.intraday_stamp = intraday_stamp or Rate(3, 100_000)
+        # Each rate's terms again as plain int attributes: ``amounts`` runs on every fill and
+        # acceptance, and compiled, these are loads where ``rate.of`` was a method call on an
+        # object and two attribute reads.
+        self._intraday_brokerage = (
+            self.intraday_brokerage.numerator,
+            self.intraday_brokerage.denominator,
+        )
+        self._delivery_stt = self.delivery_stt.numerator, self.delivery_stt.denominator
+        self._intraday_sell_stt = (
+            self.intraday_sell_stt.numerator,
+            self.intraday_sell_stt.denominator,
+        )
+        self._exchange_charge = self.exchange_charge.numerator, self.exchange_charge.denominator
+        self._sebi_fee = self.sebi_fee.numerator, self.sebi_fee.denominator
+        self._gst = self.gst.numerator, self.gst.denominator
+        self._delivery_stamp = self.delivery_stamp.numerator, self.delivery_stamp.denominator
+        self._intraday_stamp = self.intraday_stamp.numerator, self.intraday_stamp.denominator
 
     def amounts(
         self, buying: bool, intraday: bool, value: Paise
@@ -124,16 +155,31 @@ class EquityChargeSchedule(ChargeSchedule):
         if value <= 0:
             return 0, 0, 0, 0, 0, 0
         if intraday:
-            brokerage = min(self.intraday_brokerage.of(value), self.intraday_brokerage_cap)
-            stt = 0 if buying else self.intraday_sell_stt.of(value)
-            stamp = self.intraday_stamp.of(value) if buying else 0
+            n, d = self._intraday_brokerage
+            brokerage = min(_rate_of(value, n, d), self.intraday_brokerage_cap)
+            if buying:
+                stt = 0
+                n, d = self._intraday_stamp
+                stamp = _rate_of(value, n, d)
+            else:
+                n, d = self._intraday_sell_stt
+                stt = _rate_of(value, n, d)
+                stamp = 0
         else:
             brokerage = 0
-            stt = self.delivery_stt.of(value)
-            stamp = self.delivery_stamp.of(value) if buying else 0
-        exchange = self.exchange_charge.of(value)
-        sebi = self.sebi_fee.of(value)
-        gst = self.gst.of(brokerage + exchange + sebi)
+            n, d = self._delivery_stt
+            stt = _rate_of(value, n, d)
+            if buying:
+                n, d = self._delivery_stamp
+                stamp = _rate_of(value, n, d)
+            else:
+                stamp = 0
+        n, d = self._exchange_charge
+        exchange = _rate_of(value, n, d)
+        n, d = self._sebi_fee
+        sebi = _rate_of(value, n, d)
+        n, d = self._gst
+        gst = _rate_of(brokerage + exchange + sebi, n, d)
         return brokerage, stt, exchange, sebi, gst, stamp
 
     def breakdown(self, side: Side, product: Product, value: Paise) -> ChargeBreakdown:

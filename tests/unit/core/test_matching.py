@@ -1,7 +1,7 @@
 """Matching scenarios: priority, partial fills, market protection, IOC, iceberg, self-trade."""
 
 from bourse.domain import events as ev
-from bourse.domain.commands import CancelOrder, PlaceOrder
+from bourse.domain.commands import CancelOrder, ModifyOrder, PlaceOrder
 from bourse.domain.enums import CancelReason, OrderType, Product, Side, Validity
 from tests.unit.core.market import INFY, Market, of_type, order_id, trades
 
@@ -166,3 +166,31 @@ def test_snapshot_encoding_is_compact_arrays() -> None:
     assert CoreState.__struct_config__.frozen
     raw = msgspec.msgpack.decode(market_with_traders().core.snapshot())
     assert isinstance(raw, list)
+
+
+def book_changes(events: list[ev.Event]) -> list[tuple[Side, int, int, int]]:
+    return [(c.side, c.price, c.quantity, c.orders) for c in of_type(events, ev.BookChanged)]
+
+
+def test_levels_are_reported_once_each_in_the_order_they_first_changed() -> None:
+    market = market_with_traders()
+    market.sell(1, 5, 100_10)
+    market.sell(2, 5, 100_05)
+    market.sell(3, 5, 100_05)
+
+    events = market.buy(4, 12, 100_10)
+
+    # 100.05 changes twice (two fills) and empties; 100.10 is half taken; one event each.
+    assert book_changes(events) == [(Side.SELL, 100_05, 0, 0), (Side.SELL, 100_10, 3, 1)]
+
+
+def test_level_emptied_and_refilled_in_one_command_is_reported_once_at_its_end_state() -> None:
+    market = market_with_traders()
+    alone = order_id(market.sell(1, 5, 100_05))
+
+    # More quantity loses priority: the order leaves its level (which empties) and comes back.
+    events = market.apply(ModifyOrder(account=1, order_id=alone, quantity=8))
+
+    assert book_changes(events) == [(Side.SELL, 100_05, 8, 1)]
+    assert market.core.depth(INFY)[1] == [(100_05, 8, 1)]
+    assert book_changes(market.buy(2, 8, 100_05)) == [(Side.SELL, 100_05, 0, 0)]
