@@ -1,6 +1,15 @@
 """Worked contract-note examples: each component rounded half-even to the paisa on its own."""
 
-from bourse.domain.charges import ChargeBreakdown, EquityChargeSchedule, ZeroChargeSchedule
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bourse.domain.charges import (
+    ChargeBreakdown,
+    EquityChargeSchedule,
+    Rate,
+    ZeroChargeSchedule,
+    _rate_of,
+)
 from bourse.domain.enums import Product, Side
 
 SCHEDULE = EquityChargeSchedule()
@@ -69,3 +78,15 @@ def test_nrml_equity_is_priced_as_delivery() -> None:
 
 def test_zero_schedule_charges_nothing() -> None:
     assert ZeroChargeSchedule().total(Side.SELL, Product.MIS, 10**12) == 0
+
+
+@given(
+    value=st.integers(min_value=-(10**15), max_value=10**15),
+    numerator=st.integers(min_value=0, max_value=10**6),
+    denominator=st.integers(min_value=1, max_value=10**7),
+)
+def test_the_schedules_inlined_rounding_is_rate_of(
+    value: int, numerator: int, denominator: int
+) -> None:
+    """``amounts`` rounds with an inlined copy of ``Rate.of`` (its hot path): the two agree."""
+    assert _rate_of(value, numerator, denominator) == Rate(numerator, denominator).of(value)
