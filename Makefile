@@ -57,8 +57,12 @@ typecheck: $(STAMP)
 importlint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
+# Two workers (pytest-xdist): the suite spends much of its time waiting on real servers, and
+# CI machines have two cores. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
+
 pytest: $(STAMP) $(NATIVE_STAMP) $(WEB_STAMP) chromium
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck importlint weblint webunit pytest
 
