@@ -69,6 +69,7 @@ test: lint typecheck importlint weblint webunit pytest
 bench: $(STAMP) $(NATIVE_STAMP) $(WEB_STAMP) chromium
 	$(PY) bench/core.py
 	$(PY) bench/http_orders.py
+	$(PY) bench/order_instructions.py
 	$(PY) bench/sim_load.py
 	$(PY) bench/search.py
 	$(PY) bench/fanout.py
