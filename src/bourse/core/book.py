@@ -10,12 +10,16 @@ pushed only while it is not already in its heap, so heaps stay bounded by the ba
 from abc import ABC, abstractmethod
 from collections import deque
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Final
 
 from bourse.core.state import WorkingOrder
 from bourse.domain.types import Paise, Quantity
 
 MAX_DEPTH = 20
+
+# As Final constants these are C statics, not a look-up in the module's globals at each call.
+HEAPPUSH: Final = heappush
+HEAPPOP: Final = heappop
 
 
 class Level:
@@ -102,7 +106,7 @@ class BookSide:
             level = levels.get(price)
             if level is not None:
                 return level
-            heappop(heap)
+            HEAPPOP(heap)
             self.in_heap.discard(price)
         return None
 
@@ -114,7 +118,7 @@ class BookSide:
             self.levels[level.price_box] = level
             if price not in self.in_heap:
                 self.in_heap.add(price)
-                heappush(self.heap, -price if self.is_bid else level.price_box)
+                HEAPPUSH(self.heap, -price if self.is_bid else level.price_box)
         level.queue.append(order)
         level.visible += order.visible_quantity
         level.live += 1

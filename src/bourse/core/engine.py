@@ -94,6 +94,12 @@ ORDER_CANCELLED: Final = ev.OrderCancelled
 CANCEL_REJECTED: Final = ev.CancelRejected
 BOOK_CHANGED: Final = ev.BookChanged
 
+# Functions imported from other modules are looked up in the module's globals at each call;
+# as Final constants they are C statics.
+ASTUPLE: Final = astuple
+HEAPPUSH: Final = heappush
+HEAPPOP: Final = heappop
+
 NS_PER_SECOND: Final = 1_000_000_000
 NS_PER_MINUTE: Final = 60 * NS_PER_SECOND
 
@@ -387,7 +393,7 @@ class TradingCore(FillHandler):
     def _place(self, c: cmd.PlaceOrder) -> None:
         # Every field of a msgspec Struct read by name is a generic attribute lookup; the hot
         # path takes them all in one C call instead.
-        fields = astuple(c)
+        fields = ASTUPLE(c)
         account_id: AccountId = fields[_F_ACCOUNT]
         token: InstrumentToken = fields[_F_TOKEN]
         side: Side = fields[_F_SIDE]
@@ -463,7 +469,7 @@ class TradingCore(FillHandler):
             account.rate_count = 1
         self.orders[order.id_box] = order
         if order.expires_at_ns:
-            heappush(self._expiries, (order.expires_at_ns, order.order_id))
+            HEAPPUSH(self._expiries, (order.expires_at_ns, order.order_id))
         is_stop = order_type is SL or order_type is SL_M
         if is_stop:
             order.status = TRIGGER_PENDING
@@ -690,7 +696,7 @@ class TradingCore(FillHandler):
     def _expire_due(self, ts: int) -> None:
         expiries = self._expiries
         while expiries and expiries[0][0] <= ts:
-            expires_at, order_id = heappop(expiries)
+            expires_at, order_id = HEAPPOP(expiries)
             order = self.orders.get(order_id)
             if order is not None and order.expires_at_ns == expires_at:
                 self._cancel(order, EXPIRED)
