@@ -499,7 +499,8 @@ class TradingCore(FillHandler):
             )
         )
         if is_stop:
-            self.stops[state.token_box].add(order)
+            stop_book: StopBook = state.stop_book
+            stop_book.add(order)
             return
         self._execute(order)
         if state.sweep_high:
@@ -511,7 +512,7 @@ class TradingCore(FillHandler):
         """Match an incoming (or re-entering) order, then rest or cancel what is left."""
         state = order.instrument
         assert state is not None
-        book = self.books[state.token_box]
+        book: OrderBook = state.book
         book.match(order, self)
         if order.filled_quantity == order.quantity:
             self._finish(order, COMPLETE)
@@ -585,7 +586,7 @@ class TradingCore(FillHandler):
     def _release_triggered(self, state: InstrumentState) -> None:
         """Release stops crossed by this command's trades, round after round, until quiet."""
         token = state.token_box
-        stops = self.stops[token]
+        stops: StopBook = state.stop_book
         while state.sweep_high:
             low, high = state.sweep_low, state.sweep_high
             state.sweep_low = state.sweep_high = 0
@@ -641,11 +642,12 @@ class TradingCore(FillHandler):
         owner = order.owner
         assert state is not None and owner is not None
         if order.in_book:
-            book = self.books[state.token_box]
+            book: OrderBook = state.book
             book.side_of(order.is_buy).remove(order)
             self._note(book)
         elif order.status is TRIGGER_PENDING:
-            self.stops[state.token_box].remove(order)
+            stop_book: StopBook = state.stop_book
+            stop_book.remove(order)
         released_cash = order.blocked_cash
         released_quantity = order.blocked_quantity
         self._finish(order, CANCELLED)
