@@ -184,9 +184,11 @@ class FillHandler(ABC):
 
     @abstractmethod
     def fill(
-        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, price: Paise
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, level: Level
     ) -> None:
-        """A trade: must add ``quantity`` to both orders' ``filled_quantity``."""
+        """A trade at ``level``'s price: must add ``quantity`` to both orders'
+        ``filled_quantity``. The level, not just its price, so that the trade's event can carry
+        the level's own price object (``price_box``) rather than a new one."""
 
     @abstractmethod
     def resting_filled(self, resting: WorkingOrder) -> None:
@@ -257,7 +259,7 @@ class OrderBook:
             leaves = order.quantity - order.filled_quantity
             visible = resting.visible_quantity
             quantity = leaves if leaves < visible else visible
-            handler.fill(order, resting, quantity, price)
+            handler.fill(order, resting, quantity, level)
             resting.visible_quantity = visible - quantity
             level.visible -= quantity
             if not level.noted and opposite.changes is not None:

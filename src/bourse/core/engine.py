@@ -16,7 +16,7 @@ from typing import Any, Final
 from msgspec.structs import astuple
 
 from bourse.core import administration, checkpoint, end_of_day, modification, payouts
-from bourse.core.book import FillHandler, OrderBook
+from bourse.core.book import FillHandler, Level, OrderBook
 from bourse.core.config import CoreConfig
 from bourse.core.risk import cash_needed, protection_price, shares_needed
 from bourse.core.settlement import Totals, settle_fill
@@ -528,9 +528,9 @@ class TradingCore(FillHandler):
     # FillHandler: what the book's matching decided, settled and reported here.
 
     def fill(
-        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, level: Level
     ) -> None:
-        self._trade(aggressor, resting, quantity, price)
+        self._trade(aggressor, resting, quantity, level)
 
     def resting_filled(self, resting: WorkingOrder) -> None:
         self._finish(resting, COMPLETE)
@@ -539,8 +539,9 @@ class TradingCore(FillHandler):
         self._cancel(resting, SELF_TRADE)
 
     def _trade(
-        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, level: Level
     ) -> None:
+        price = level.price
         state = aggressor.instrument
         assert state is not None
         buy, sell = (aggressor, resting) if aggressor.is_buy else (resting, aggressor)
@@ -564,7 +565,7 @@ class TradingCore(FillHandler):
             TRADE_EXECUTED(
                 trade_id,
                 state.token_box,
-                price,
+                level.price_box,  # the price as the level's own int object
                 quantity,
                 aggressor.side,
                 buy.id_box,
