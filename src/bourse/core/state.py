@@ -276,7 +276,9 @@ class Account:
         return holding
 
     def position(self, token: InstrumentToken, product: Product) -> Position:
-        key = (token, product)
+        # One tuple object for the look-up and the insert: compiled, a typed tuple is a C
+        # struct, made into a new tuple (and the token into a new int) at each use.
+        key: Any = (token, product)
         position = self.positions.get(key)
         if position is None:
             position = self.positions[key] = Position()
