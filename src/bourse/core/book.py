@@ -112,12 +112,14 @@ class BookSide:
         return Level(price, self.is_bid)
 
     def best(self) -> Level | None:
-        heap = self.heap
+        # Read as a list of objects: an item of a ``list[int]`` becomes a machine int, boxed
+        # into a new object again for the look-up.
+        heap: list[Any] = self.heap
         levels = self.by_heap_key
         while heap:
             # The entry is a level's own heap key object (unless that level emptied and a new
             # one took its price: an equal key, found all the same).
-            top: Any = heap[0]
+            top = heap[0]
             level = levels.get(top)
             if level is not None:
                 return level
