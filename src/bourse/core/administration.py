@@ -49,8 +49,8 @@ def list_instrument(core: "TradingCore", c: cmd.ListInstrument) -> None:
     state = InstrumentState(instrument, core.config.leverage_for(instrument.token))
     # Keyed by the state's own token object: the order path looks them up with it.
     core.instruments[state.token_box] = state
-    core.books[state.token_box] = OrderBook(instrument.token)
-    core.stops[state.token_box] = StopBook()
+    state.book = core.books[state.token_box] = OrderBook(instrument.token)
+    state.stop_book = core.stops[state.token_box] = StopBook()
     core._events.append(
         ev.InstrumentListed(
             seq=core._next_event(),

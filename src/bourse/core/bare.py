@@ -5,7 +5,7 @@ it decides, so benchmarks can measure the book on its own and tests can drive ma
 directly. Market orders have no protection cap here: they take whatever the book offers.
 """
 
-from bourse.core.book import FillHandler, OrderBook
+from bourse.core.book import FillHandler, Level, OrderBook
 from bourse.core.state import WorkingOrder
 from bourse.core.vocabulary import BUY, CNC, DAY, LIMIT, MARKET, REGULAR, SELL
 from bourse.domain.types import AccountId, OrderId, Paise, Quantity
@@ -79,7 +79,7 @@ class BareBook(FillHandler):
     # FillHandler
 
     def fill(
-        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, price: Paise
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, level: Level
     ) -> None:
         aggressor.filled_quantity += quantity
         resting.filled_quantity += quantity

@@ -10,26 +10,42 @@ pushed only while it is not already in its heap, so heaps stay bounded by the ba
 from abc import ABC, abstractmethod
 from collections import deque
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Final
 
 from bourse.core.state import WorkingOrder
 from bourse.domain.types import Paise, Quantity
 
 MAX_DEPTH = 20
 
+# As Final constants these are C statics, not a look-up in the module's globals at each call.
+HEAPPUSH: Final = heappush
+HEAPPOP: Final = heappop
+
 
 class Level:
     """The orders resting at one price of one side.
 
     ``price_box`` is the price as one int object, made once per level, for the events that
-    report the level (see ``core.state``). ``noted`` is set while the level is on its book's
-    list of changed levels."""
+    report the level (see ``core.state``), and ``heap_key`` its entry in its side's heap (the
+    price object itself for an ask, its negation, also made once, for a bid). ``noted`` is set
+    while the level is on its book's list of changed levels."""
 
-    __slots__ = ("dead", "is_bid", "live", "noted", "price", "price_box", "queue", "visible")
+    __slots__ = (
+        "dead",
+        "heap_key",
+        "is_bid",
+        "live",
+        "noted",
+        "price",
+        "price_box",
+        "queue",
+        "visible",
+    )
 
     def __init__(self, price: Paise, is_bid: bool) -> None:
         self.price = price
         self.price_box: Any = price
+        self.heap_key: Any = -price if is_bid else self.price_box
         self.is_bid = is_bid
         self.queue: deque[WorkingOrder] = deque()
         self.visible = 0
@@ -58,14 +74,19 @@ class BookSide:
 
     ``changes`` (shared with the other side) lists the levels changed since the owner last
     reported them, in the order they first changed, when the book tracks changes.
+
+    ``by_heap_key`` finds a level by its heap entry: for asks it is ``levels`` itself, for bids
+    a second dict keyed by the negated prices. Heap entries are the levels' own ``heap_key``
+    objects, so finding the best level matches its key by identity on both sides.
     """
 
-    __slots__ = ("changes", "heap", "in_heap", "is_bid", "levels", "sign")
+    __slots__ = ("by_heap_key", "changes", "heap", "in_heap", "is_bid", "levels", "sign")
 
     def __init__(self, is_bid: bool, changes: list[Level] | None) -> None:
         self.is_bid = is_bid
         self.sign = -1 if is_bid else 1
         self.levels: dict[Paise, Level] = {}
+        self.by_heap_key: dict[Paise, Level] = {} if is_bid else self.levels
         self.heap: list[Paise] = []
         self.in_heap: set[Paise] = set()
         self.changes = changes
@@ -91,20 +112,27 @@ class BookSide:
         return Level(price, self.is_bid)
 
     def best(self) -> Level | None:
-        heap = self.heap
-        levels = self.levels
+        # Read as a list of objects: an item of a ``list[int]`` becomes a machine int, boxed
+        # into a new object again for the look-up.
+        heap: list[Any] = self.heap
+        levels = self.by_heap_key
         while heap:
-            # An ask's heap entry is its level's own price object, so the look-up matches by
-            # identity; a bid's is the negated price. Negation, not ``* self.sign``: compiled,
-            # multiplying by -1 takes the slow path of int multiplication.
-            top: Any = heap[0]
-            price: Any = -top if self.is_bid else top
-            level = levels.get(price)
+            # The entry is a level's own heap key object (unless that level emptied and a new
+            # one took its price: an equal key, found all the same).
+            top = heap[0]
+            level = levels.get(top)
             if level is not None:
                 return level
-            heappop(heap)
-            self.in_heap.discard(price)
+            HEAPPOP(heap)
+            # Negation, not ``* self.sign``: compiled, multiplying by -1 takes the slow path.
+            self.in_heap.discard(-top if self.is_bid else top)
         return None
+
+    def _drop(self, level: Level) -> None:
+        """Forget an emptied level (its heap entry goes stale and is dropped lazily)."""
+        del self.levels[level.price_box]
+        if self.is_bid:
+            del self.by_heap_key[level.heap_key]
 
     def add(self, order: WorkingOrder) -> Level:
         price = order.price
@@ -112,9 +140,11 @@ class BookSide:
         if level is None:
             level = self._new_level(price)
             self.levels[level.price_box] = level
+            if self.is_bid:
+                self.by_heap_key[level.heap_key] = level
             if price not in self.in_heap:
                 self.in_heap.add(price)
-                heappush(self.heap, -price if self.is_bid else level.price_box)
+                HEAPPUSH(self.heap, level.heap_key)
         level.queue.append(order)
         level.visible += order.visible_quantity
         level.live += 1
@@ -134,7 +164,7 @@ class BookSide:
         level.visible -= order.visible_quantity
         level.live -= 1
         if level.live == 0:
-            del self.levels[order.price]
+            self._drop(level)
         else:
             level.dead += 1
             if level.dead > 16 and level.dead > 2 * level.live:
@@ -156,9 +186,11 @@ class FillHandler(ABC):
 
     @abstractmethod
     def fill(
-        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, price: Paise
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: Quantity, level: Level
     ) -> None:
-        """A trade: must add ``quantity`` to both orders' ``filled_quantity``."""
+        """A trade at ``level``'s price: must add ``quantity`` to both orders'
+        ``filled_quantity``. The level, not just its price, so that the trade's event can carry
+        the level's own price object (``price_box``) rather than a new one."""
 
     @abstractmethod
     def resting_filled(self, resting: WorkingOrder) -> None:
@@ -229,7 +261,7 @@ class OrderBook:
             leaves = order.quantity - order.filled_quantity
             visible = resting.visible_quantity
             quantity = leaves if leaves < visible else visible
-            handler.fill(order, resting, quantity, price)
+            handler.fill(order, resting, quantity, level)
             resting.visible_quantity = visible - quantity
             level.visible -= quantity
             if not level.noted and opposite.changes is not None:
@@ -240,7 +272,7 @@ class OrderBook:
                 resting.in_book = False
                 level.live -= 1
                 if level.live == 0:
-                    del opposite.levels[price]
+                    opposite._drop(level)
                 handler.resting_filled(resting)
             elif resting.visible_quantity == 0:
                 level.queue.popleft()

@@ -167,8 +167,8 @@ def restore_core(core: "TradingCore", data: bytes) -> None:
         # Keyed by the state's own token object, as administration.list_instrument does.
         key = instrument_state.token_box
         core.instruments[key] = instrument_state
-        core.books[key] = OrderBook(token)
-        core.stops[key] = StopBook()
+        instrument_state.book = core.books[key] = OrderBook(token)
+        instrument_state.stop_book = core.stops[key] = StopBook()
     for a in state.accounts:
         account = Account(a.account_id, a.limits)
         account.cash_available = a.cash_available

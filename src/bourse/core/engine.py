@@ -16,7 +16,7 @@ from typing import Any, Final
 from msgspec.structs import astuple
 
 from bourse.core import administration, checkpoint, end_of_day, modification, payouts
-from bourse.core.book import FillHandler, OrderBook
+from bourse.core.book import FillHandler, Level, OrderBook
 from bourse.core.config import CoreConfig
 from bourse.core.risk import cash_needed, protection_price, shares_needed
 from bourse.core.settlement import Totals, settle_fill
@@ -93,6 +93,12 @@ ORDER_TRIGGERED: Final = ev.OrderTriggered
 ORDER_CANCELLED: Final = ev.OrderCancelled
 CANCEL_REJECTED: Final = ev.CancelRejected
 BOOK_CHANGED: Final = ev.BookChanged
+
+# Functions imported from other modules are looked up in the module's globals at each call;
+# as Final constants they are C statics.
+ASTUPLE: Final = astuple
+HEAPPUSH: Final = heappush
+HEAPPOP: Final = heappop
 
 NS_PER_SECOND: Final = 1_000_000_000
 NS_PER_MINUTE: Final = 60 * NS_PER_SECOND
@@ -387,7 +393,7 @@ class TradingCore(FillHandler):
     def _place(self, c: cmd.PlaceOrder) -> None:
         # Every field of a msgspec Struct read by name is a generic attribute lookup; the hot
         # path takes them all in one C call instead.
-        fields = astuple(c)
+        fields = ASTUPLE(c)
         account_id: AccountId = fields[_F_ACCOUNT]
         token: InstrumentToken = fields[_F_TOKEN]
         side: Side = fields[_F_SIDE]
@@ -463,7 +469,7 @@ class TradingCore(FillHandler):
             account.rate_count = 1
         self.orders[order.id_box] = order
         if order.expires_at_ns:
-            heappush(self._expiries, (order.expires_at_ns, order.order_id))
+            HEAPPUSH(self._expiries, (order.expires_at_ns, order.order_id))
         is_stop = order_type is SL or order_type is SL_M
         if is_stop:
             order.status = TRIGGER_PENDING
@@ -493,7 +499,8 @@ class TradingCore(FillHandler):
             )
         )
         if is_stop:
-            self.stops[state.token_box].add(order)
+            stop_book: StopBook = state.stop_book
+            stop_book.add(order)
             return
         self._execute(order)
         if state.sweep_high:
@@ -505,7 +512,7 @@ class TradingCore(FillHandler):
         """Match an incoming (or re-entering) order, then rest or cancel what is left."""
         state = order.instrument
         assert state is not None
-        book = self.books[state.token_box]
+        book: OrderBook = state.book
         book.match(order, self)
         if order.filled_quantity == order.quantity:
             self._finish(order, COMPLETE)
@@ -521,9 +528,9 @@ class TradingCore(FillHandler):
     # FillHandler: what the book's matching decided, settled and reported here.
 
     def fill(
-        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, level: Level
     ) -> None:
-        self._trade(aggressor, resting, quantity, price)
+        self._trade(aggressor, resting, quantity, level)
 
     def resting_filled(self, resting: WorkingOrder) -> None:
         self._finish(resting, COMPLETE)
@@ -532,8 +539,9 @@ class TradingCore(FillHandler):
         self._cancel(resting, SELF_TRADE)
 
     def _trade(
-        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, price: Paise
+        self, aggressor: WorkingOrder, resting: WorkingOrder, quantity: int, level: Level
     ) -> None:
+        price = level.price
         state = aggressor.instrument
         assert state is not None
         buy, sell = (aggressor, resting) if aggressor.is_buy else (resting, aggressor)
@@ -557,7 +565,7 @@ class TradingCore(FillHandler):
             TRADE_EXECUTED(
                 trade_id,
                 state.token_box,
-                price,
+                level.price_box,  # the price as the level's own int object
                 quantity,
                 aggressor.side,
                 buy.id_box,
@@ -579,7 +587,7 @@ class TradingCore(FillHandler):
     def _release_triggered(self, state: InstrumentState) -> None:
         """Release stops crossed by this command's trades, round after round, until quiet."""
         token = state.token_box
-        stops = self.stops[token]
+        stops: StopBook = state.stop_book
         while state.sweep_high:
             low, high = state.sweep_low, state.sweep_high
             state.sweep_low = state.sweep_high = 0
@@ -635,11 +643,12 @@ class TradingCore(FillHandler):
         owner = order.owner
         assert state is not None and owner is not None
         if order.in_book:
-            book = self.books[state.token_box]
+            book: OrderBook = state.book
             book.side_of(order.is_buy).remove(order)
             self._note(book)
         elif order.status is TRIGGER_PENDING:
-            self.stops[state.token_box].remove(order)
+            stop_book: StopBook = state.stop_book
+            stop_book.remove(order)
         released_cash = order.blocked_cash
         released_quantity = order.blocked_quantity
         self._finish(order, CANCELLED)
@@ -690,7 +699,7 @@ class TradingCore(FillHandler):
     def _expire_due(self, ts: int) -> None:
         expiries = self._expiries
         while expiries and expiries[0][0] <= ts:
-            expires_at, order_id = heappop(expiries)
+            expires_at, order_id = HEAPPOP(expiries)
             order = self.orders.get(order_id)
             if order is not None and order.expires_at_ns == expires_at:
                 self._cancel(order, EXPIRED)

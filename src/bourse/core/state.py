@@ -276,7 +276,9 @@ class Account:
         return holding
 
     def position(self, token: InstrumentToken, product: Product) -> Position:
-        key = (token, product)
+        # One tuple object for the look-up and the insert: compiled, a typed tuple is a C
+        # struct, made into a new tuple (and the token into a new int) at each use.
+        key: Any = (token, product)
         position = self.positions.get(key)
         if position is None:
             position = self.positions[key] = Position()
@@ -287,6 +289,7 @@ class InstrumentState:
     """An instrument plus what changes during the day: status and last traded price."""
 
     __slots__ = (
+        "book",
         "freeze_quantity",
         "instrument",
         "last_price",
@@ -294,6 +297,7 @@ class InstrumentState:
         "lot_size",
         "lower_circuit",
         "status",
+        "stop_book",
         "sweep_high",
         "sweep_low",
         "tick_size",
@@ -322,3 +326,9 @@ class InstrumentState:
         # orders are released against them.
         self.sweep_low = 0
         self.sweep_high = 0
+        # The instrument's OrderBook and StopBook, set by the core when it lists or restores
+        # the instrument (also in its dicts ``books`` and ``stops``): the order path reaches
+        # them from the order without a look-up. Typed Any because ``core.book`` and
+        # ``core.stops`` import this module; the core reads them into typed locals.
+        self.book: Any = None
+        self.stop_book: Any = None

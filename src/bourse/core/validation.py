@@ -14,7 +14,6 @@ from bourse.domain.types import Paise, Quantity
 Problem = tuple[RejectReason, str]
 
 MAX_TTL_MINUTES = 24 * 60
-_STOP_TYPES = (SL, SL_M)
 
 
 def check_quantity(state: InstrumentState, quantity: Quantity) -> Problem | None:
@@ -116,7 +115,9 @@ def check_prices(
             RejectReason.BAD_PRICE,
             f"price {format_rupees(price)} must be 0 for {order_type.value} orders",
         )
-    if order_type not in _STOP_TYPES:
+    # Two identity tests: ``in`` a tuple of enum members is a global look-up and an equality
+    # call per member.
+    if order_type is not SL and order_type is not SL_M:
         if trigger != 0:
             return (
                 RejectReason.BAD_PRICE,
