@@ -48,13 +48,13 @@ sys.path.insert(0, str(ROOT))
 
 from tests.integration.conftest import EmbeddedPostgres, PostgresServer  # noqa: E402
 
-from bourse.app import tune_gc_for_core  # noqa: E402
 from bourse.core.config import CoreConfig  # noqa: E402
 from bourse.core.engine import TradingCore  # noqa: E402
 from bourse.domain import commands as cmd  # noqa: E402
 from bourse.domain.enums import OrderType, Product, Side  # noqa: E402
 from bourse.domain.events import Event  # noqa: E402
 from bourse.domain.instrument import Instrument, Segment, make_instrument_token  # noqa: E402
+from bourse.gc_tuning import tune_gc_for_core  # noqa: E402
 from bourse.journal.group_commit import JournaledCore  # noqa: E402
 from bourse.ledger.bookkeeper import Bookkeeper  # noqa: E402
 from bourse.ledger.projection import LedgerProjection  # noqa: E402
