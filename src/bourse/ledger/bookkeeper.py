@@ -18,7 +18,14 @@ from bourse.domain.enums import Product, Side
 from bourse.domain.types import AccountId, Paise
 from bourse.ledger import chart
 from bourse.ledger.chart import CHARGE_ACCOUNTS, CLEARING, INR
-from bourse.ledger.entries import Entry, Posting, TradeLeg, check_balanced
+from bourse.ledger.entries import (
+    Entry,
+    Posting,
+    TradeLeg,
+    check_balanced,
+    new_entry,
+    new_trade_leg,
+)
 from bourse.ledger.errors import EventGapError
 from bourse.ledger.mirror import COMPONENTS, Band, Mirror, MirrorOrder
 
@@ -81,7 +88,7 @@ class Bookkeeper:
     def _entry(self, e: ev.Event, reference: str, postings: list[Posting]) -> None:
         postings = [p for p in postings if p[2]]
         if postings:
-            self._entries.append(Entry(e.seq, e.ts_ns, type(e).__name__, reference, postings))
+            self._entries.append(new_entry(e.seq, e.ts_ns, type(e).__name__, reference, postings))
 
     def _block(self, postings: list[Posting], order: MirrorOrder, cash: Paise, shares: int) -> None:
         """Move a block's change (negative: a release) between available and blocked."""
@@ -264,18 +271,20 @@ class Bookkeeper:
             order = orders[order_id]
             parts = self._leg(postings, order, e.quantity, e.price, charges)
             self._legs.append(
-                TradeLeg(
-                    e.seq,
-                    e.ts_ns,
-                    e.trade_id,
-                    order_id,
-                    order.account,
-                    e.token,
-                    order.side.value,
-                    order.product.value,
-                    e.quantity,
-                    e.price,
-                    *parts,
+                new_trade_leg(
+                    (
+                        e.seq,
+                        e.ts_ns,
+                        e.trade_id,
+                        order_id,
+                        order.account,
+                        e.token,
+                        order.side.value,
+                        order.product.value,
+                        e.quantity,
+                        e.price,
+                        *parts,
+                    )
                 )
             )
             if pending == 0:  # complete: whatever it still blocks goes back
@@ -373,8 +382,8 @@ class Bookkeeper:
             (CLEARING, asset, -signed),
         ]
         self._legs.append(
-            TradeLeg(
-                e.seq, e.ts_ns, 0, 0, a, e.token, e.side.value, "MIS", e.quantity, e.price, *parts
+            new_trade_leg(
+                (e.seq, e.ts_ns, 0, 0, a, e.token, e.side.value, "MIS", e.quantity, e.price, *parts)
             )
         )
         self._entry(e, "square-off", postings)
