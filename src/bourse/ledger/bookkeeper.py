@@ -262,6 +262,9 @@ class Bookkeeper:
         self._entry(e, str(e.order_id), postings)
 
     def _traded(self, e: ev.TradeExecuted) -> None:
+        # Each field read once: an event is a Python object to compiled code (a lookup a read).
+        seq, ts_ns, trade_id, token = e.seq, e.ts_ns, e.trade_id, e.token
+        quantity, price = e.quantity, e.price
         postings: list[Posting] = []
         orders = self.mirror.orders
         for order_id, charges, pending in (
@@ -269,20 +272,20 @@ class Bookkeeper:
             (e.sell_order_id, e.sell_charges, e.sell_pending_quantity),
         ):
             order = orders[order_id]
-            parts = self._leg(postings, order, e.quantity, e.price, charges)
+            parts = self._leg(postings, order, quantity, price, charges)
             self._legs.append(
                 new_trade_leg(
                     (
-                        e.seq,
-                        e.ts_ns,
-                        e.trade_id,
+                        seq,
+                        ts_ns,
+                        trade_id,
                         order_id,
                         order.account,
-                        e.token,
+                        token,
                         order.side.value,
                         order.product.value,
-                        e.quantity,
-                        e.price,
+                        quantity,
+                        price,
                         *parts,
                     )
                 )
@@ -290,7 +293,7 @@ class Bookkeeper:
             if pending == 0:  # complete: whatever it still blocks goes back
                 del orders[order_id]
                 self._block(postings, order, -order.blocked_cash, -order.blocked_quantity)
-        self._entry(e, str(e.trade_id), postings)
+        self._entry(e, str(trade_id), postings)
 
     def _leg(
         self,
