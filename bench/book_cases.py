@@ -10,7 +10,7 @@
   and 1,000 accounts trading CNC, each order from a random account (self-trades prevented). No
   peers: they have no accounts, cannot prevent self-trades, and so diverge from the stream
   (limit-order-book aborts on the first cancel of an order it already filled). Timed with the
-  collector tuned as the platform tunes it for its core (``bourse.app.tune_gc_for_core``:
+  collector tuned as the platform tunes it for its core (``bourse.gc_tuning.tune_gc_for_core``:
   everything built so far frozen, young generation collected every 100,000 allocations
   rather than 700); the line's ``gc`` says so.
 
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import bourse.core.engine
-from bourse.app import tune_gc_for_core
 from bourse.core.config import CoreConfig
+from bourse.gc_tuning import tune_gc_for_core
 from engines import BareBook, BareDriver, CoreDriver, Driver, LmeDriver, LobDriver
 from timing import Call, by_label, measure_interleaved, run_untimed
 from workload import Workload, WorkloadSpec, generate, label
@@ -146,7 +146,7 @@ def run_case(
         line[CORE_APPLY].update(_ratios(apply, results))
     line["gc"] = "enabled; setup frozen (gc.freeze)"
     if platform_gc:
-        line["gc"] += "; platform thresholds (bourse.app.tune_gc_for_core)"
+        line["gc"] += "; platform thresholds (bourse.gc_tuning.tune_gc_for_core)"
     if GC_OFF in results:
         off = results.pop(GC_OFF)
         line["gc_disabled"] = {key: off[key] for key in (*HEADLINE, "max_us")}

@@ -6,7 +6,7 @@ Cases (see each module's docstring for what exactly is timed):
   lightmatchingengine and limit-order-book on the same stream.
 * ``full_core`` (book_cases.py): risk + matching + charges + events over 1,000 accounts and
   50 instruments, with the collector's thresholds as the platform sets them for its core
-  (``bourse.app.tune_gc_for_core``).
+  (``bourse.gc_tuning.tune_gc_for_core``).
 * ``journaled_core`` (journaled.py): ``full_core``'s stream through the journal's fsync group
   commit from producer threads; latency is time-to-durable.
 * ``resting_1m`` (resting.py, own process): RSS with 1,000,000 resting orders.

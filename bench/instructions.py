@@ -11,7 +11,7 @@ extra. The string hash seed is fixed, so a rerun of the same code counts within 
 thousand instructions in total.
 
 ``--gc`` picks the collector's tuning for the measured commands: the platform's ``tuned``
-thresholds (``bourse.app.tune_gc_for_core``, as ``full_core`` times them; the default),
+thresholds (``bourse.gc_tuning.tune_gc_for_core``, as ``full_core`` times them; the default),
 Python's ``default`` ones, or ``off``. Counts the core as it
 imports (``compiled`` in the line says whether that is the mypyc build). Prints one JSON line.
 """
@@ -49,7 +49,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def run_stream(args: argparse.Namespace) -> None:
     """The measured part (runs under valgrind): setup untimed, then the commands."""
-    from bourse.app import tune_gc_for_core
+    from bourse.gc_tuning import tune_gc_for_core
 
     spec, config = book_cases.full_core_setup(args.ops, args.seed)
     workload = generate(spec)

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from book_cases import full_core_setup
-from bourse.app import tune_gc_for_core
 from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.domain import commands as cmd
 from bourse.domain import events as ev
+from bourse.gc_tuning import tune_gc_for_core
 from bourse.journal.batch import RecordBatch
 from bourse.journal.file_log import FileCommandLog
 from bourse.journal.group_commit import JournaledCore

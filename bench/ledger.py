@@ -19,8 +19,9 @@ defaults (fsync, synchronous_commit and full_page_writes on — unlike the test 
 
 ``--sqlite`` measures instead the embedded default, with no server: the same seeded stream is
 projected into a fresh SQLite file (WAL, synchronous=NORMAL) in batches of ``SQLITE_BATCH``
-events, one transaction each, and the CPU time of this process is reported per trade
-(``process_time``: the machine is shared, wall-clock figures move with the other work):
+events (``--batch-events``: the projector process takes what came since its last transaction,
+often a few hundred), one transaction each, and the CPU time of this process is reported per
+trade (``process_time``: the machine is shared, wall-clock figures move with the other work):
 ``projection_cpu_us_per_trade`` (the runner, bookkeeper and SQL together), the same run's
 ``bookkeeper_cpu_us_per_trade`` (booking the same events with no SQL) and their difference
 ``sql_cpu_us_per_trade``; each the best of ``--repeats`` runs. Then the cash statement (the
@@ -28,7 +29,7 @@ newest 1,000 postings) of the busiest account and of an account with no postings
 all the others: ``statement_cpu_ms`` and ``empty_statement_cpu_ms``, best of 5.
 
 Prints one JSON line. ``python bench/ledger.py [--trades N] [--seconds S]``,
-``python bench/ledger.py --sqlite [--trades N] [--repeats R]``.
+``python bench/ledger.py --sqlite [--trades N] [--repeats R] [--batch-events E]``.
 """
 
 import argparse
@@ -48,13 +49,13 @@ sys.path.insert(0, str(ROOT))
 
 from tests.integration.conftest import EmbeddedPostgres, PostgresServer  # noqa: E402
 
-from bourse.app import tune_gc_for_core  # noqa: E402
 from bourse.core.config import CoreConfig  # noqa: E402
 from bourse.core.engine import TradingCore  # noqa: E402
 from bourse.domain import commands as cmd  # noqa: E402
 from bourse.domain.enums import OrderType, Product, Side  # noqa: E402
 from bourse.domain.events import Event  # noqa: E402
 from bourse.domain.instrument import Instrument, Segment, make_instrument_token  # noqa: E402
+from bourse.gc_tuning import tune_gc_for_core  # noqa: E402
 from bourse.journal.group_commit import JournaledCore  # noqa: E402
 from bourse.ledger.bookkeeper import Bookkeeper  # noqa: E402
 from bourse.ledger.projection import LedgerProjection  # noqa: E402
@@ -303,9 +304,9 @@ def best_cpu_s(run: Callable[[], object], repeats: int) -> float:
     return best
 
 
-def sqlite_projection(trades: int, repeats: int) -> dict[str, object]:
+def sqlite_projection(trades: int, repeats: int, batch_events: int) -> dict[str, object]:
     events = generated_events(trades)
-    chunks = [events[i : i + SQLITE_BATCH] for i in range(0, len(events), SQLITE_BATCH)]
+    chunks = [events[i : i + batch_events] for i in range(0, len(events), batch_events)]
     tune_gc_for_core()
 
     def book() -> None:
@@ -315,13 +316,13 @@ def sqlite_projection(trades: int, repeats: int) -> dict[str, object]:
 
     bookkeeper_s = best_cpu_s(book, repeats)
     with tempfile.TemporaryDirectory(prefix="bourse-bench-ledger-sqlite-") as directory:
-        projection_s, url = sqlite_projection_runs(Path(directory), chunks, repeats)
+        projection_s, url = sqlite_projection_runs(Path(directory), chunks, repeats, batch_events)
         statements = sqlite_statements(url)
     per_trade = 1e6 / trades
     return {
         "bench": "ledger_sqlite",
         "trades": trades,
-        "batch_events": SQLITE_BATCH,
+        "batch_events": batch_events,
         "projection_cpu_us_per_trade": round(projection_s * per_trade, 1),
         "bookkeeper_cpu_us_per_trade": round(bookkeeper_s * per_trade, 1),
         "sql_cpu_us_per_trade": round((projection_s - bookkeeper_s) * per_trade, 1),
@@ -331,7 +332,7 @@ def sqlite_projection(trades: int, repeats: int) -> dict[str, object]:
 
 
 def sqlite_projection_runs(
-    directory: Path, chunks: Sequence[Sequence[Event]], repeats: int
+    directory: Path, chunks: Sequence[Sequence[Event]], repeats: int, batch_events: int
 ) -> tuple[float, str]:
     """The least CPU time of ``repeats`` projections into fresh files, and the last file."""
     projection_s = float("inf")
@@ -342,7 +343,7 @@ def sqlite_projection_runs(
         engine = create_store_engine(url)
         try:
             runner = ProjectionRunner(
-                engine, [LedgerProjection(CONFIG)], max_batch_events=SQLITE_BATCH
+                engine, [LedgerProjection(CONFIG)], max_batch_events=batch_events
             )
             started = time.process_time()
             for chunk in chunks:
@@ -392,9 +393,13 @@ def main() -> None:
         "--sqlite", action="store_true", help="the embedded SQLite projection's CPU instead"
     )
     parser.add_argument("--repeats", type=int, default=3, help="--sqlite: runs, best counts")
+    parser.add_argument(
+        "--batch-events", type=int, default=SQLITE_BATCH, help="--sqlite: events a transaction"
+    )
     args = parser.parse_args()
     if args.sqlite:
-        print(json.dumps(sqlite_projection(args.trades, args.repeats)), flush=True)
+        result = sqlite_projection(args.trades, args.repeats, args.batch_events)
+        print(json.dumps(result), flush=True)
         return
     server, admin = start_durable_postgres()
     try:

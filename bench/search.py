@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     index.search("WARMUP")  # sorts the keys
     build_s = time.perf_counter() - started
     gc.collect()
-    gc.freeze()  # as the platform does after startup (bourse.app.tune_gc_for_core)
+    gc.freeze()  # as the platform does after startup (bourse.gc_tuning.tune_gc_for_core)
     asked = queries(instruments, args.queries, rng)
     symbols = [instrument.tradingsymbol for instrument in instruments]
 

@@ -6,7 +6,6 @@ gateway, and returns a ``Platform`` whose ``app`` is the Starlette application; 
 lifespan closes everything on shutdown. ``bourse run`` / ``bourse serve`` serve it with uvicorn.
 """
 
-import gc
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -38,6 +37,7 @@ from bourse.app_trading import TradingSide
 from bourse.core.config import CoreConfig
 from bourse.core.engine import TradingCore
 from bourse.funds.service import FundsService
+from bourse.gc_tuning import tune_gc_for_core
 from bourse.identity.factory import build_identity_service
 from bourse.identity.rate_limit import TokenBucketLimiter
 from bourse.journal.group_commit import JournaledCore
@@ -89,15 +89,6 @@ class Platform:
             except Exception:
                 logger.exception("closing %r failed", close)
         self.on_close.clear()
-
-
-def tune_gc_for_core() -> None:
-    """The core keeps hundreds of thousands of long-lived objects; full collections that walk
-    them all on every few thousand allocations cost more than the trading itself. Freeze what
-    recovery built and collect the young generation less often."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 1000)
 
 
 THREAD_SWITCH_INTERVAL_S = 0.001

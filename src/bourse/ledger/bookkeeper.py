@@ -18,7 +18,14 @@ from bourse.domain.enums import Product, Side
 from bourse.domain.types import AccountId, Paise
 from bourse.ledger import chart
 from bourse.ledger.chart import CHARGE_ACCOUNTS, CLEARING, INR
-from bourse.ledger.entries import Entry, Posting, TradeLeg, check_balanced
+from bourse.ledger.entries import (
+    Entry,
+    Posting,
+    TradeLeg,
+    check_balanced,
+    new_entry,
+    new_trade_leg,
+)
 from bourse.ledger.errors import EventGapError
 from bourse.ledger.mirror import COMPONENTS, Band, Mirror, MirrorOrder
 
@@ -81,31 +88,32 @@ class Bookkeeper:
     def _entry(self, e: ev.Event, reference: str, postings: list[Posting]) -> None:
         postings = [p for p in postings if p[2]]
         if postings:
-            self._entries.append(Entry(e.seq, e.ts_ns, type(e).__name__, reference, postings))
+            self._entries.append(new_entry(e.seq, e.ts_ns, type(e).__name__, reference, postings))
 
     def _block(self, postings: list[Posting], order: MirrorOrder, cash: Paise, shares: int) -> None:
         """Move a block's change (negative: a release) between available and blocked."""
         account = order.owner
-        a = order.account
+        names = account.names
         if cash > 0:
             from_unsettled = account.spend_cash(cash)
-            postings.append((chart.cash_available(a), INR, from_unsettled - cash))
-            postings.append((chart.cash_unsettled(a), INR, -from_unsettled))
-            postings.append((chart.cash_blocked(a), INR, cash))
+            postings.append((names.cash_available, INR, from_unsettled - cash))
+            postings.append((names.cash_unsettled, INR, -from_unsettled))
+            postings.append((names.cash_blocked, INR, cash))
         elif cash < 0:
             account.cash_available -= cash
-            postings.append((chart.cash_blocked(a), INR, cash))
-            postings.append((chart.cash_available(a), INR, -cash))
-        asset = chart.security(order.token)
+            postings.append((names.cash_blocked, INR, cash))
+            postings.append((names.cash_available, INR, -cash))
         if shares > 0:
+            asset = self.mirror.asset(order.token)
             from_unsettled = account.spend_shares(order.token, shares)
-            postings.append((chart.securities_available(a), asset, from_unsettled - shares))
-            postings.append((chart.securities_unsettled(a), asset, -from_unsettled))
-            postings.append((chart.securities_blocked(a), asset, shares))
+            postings.append((names.securities_available, asset, from_unsettled - shares))
+            postings.append((names.securities_unsettled, asset, -from_unsettled))
+            postings.append((names.securities_blocked, asset, shares))
         elif shares < 0:
+            asset = self.mirror.asset(order.token)
             account.holding(order.token).available -= shares
-            postings.append((chart.securities_blocked(a), asset, shares))
-            postings.append((chart.securities_available(a), asset, -shares))
+            postings.append((names.securities_blocked, asset, shares))
+            postings.append((names.securities_available, asset, -shares))
         order.blocked_cash += cash
         order.blocked_quantity += shares
 
@@ -140,84 +148,90 @@ class Bookkeeper:
         self.mirror.account(e.account)
 
     def _deposited(self, e: ev.FundsDeposited) -> None:
-        self.mirror.account(e.account).cash_available += e.amount
+        account = self.mirror.account(e.account)
+        account.cash_available += e.amount
         self._entry(
             e,
             e.reference,
             [
                 (chart.BANK, INR, -e.amount),
-                (chart.cash_available(e.account), INR, e.amount),
+                (account.names.cash_available, INR, e.amount),
             ],
         )
 
     def _withdrawn(self, e: ev.FundsWithdrawn) -> None:
-        self.mirror.account(e.account).cash_available -= e.amount
+        account = self.mirror.account(e.account)
+        account.cash_available -= e.amount
         self._entry(
             e,
             e.reference,
             [
-                (chart.cash_available(e.account), INR, -e.amount),
+                (account.names.cash_available, INR, -e.amount),
                 (chart.BANK, INR, e.amount),
             ],
         )
 
     def _payout_requested(self, e: ev.WithdrawalRequested) -> None:
-        self.mirror.account(e.account).cash_available -= e.amount
+        account = self.mirror.account(e.account)
+        account.cash_available -= e.amount
         self._entry(
             e,
             e.reference,
             [
-                (chart.cash_available(e.account), INR, -e.amount),
-                (chart.cash_payout(e.account), INR, e.amount),
+                (account.names.cash_available, INR, -e.amount),
+                (account.names.cash_payout, INR, e.amount),
             ],
         )
 
     def _payout_completed(self, e: ev.WithdrawalCompleted) -> None:
+        names = self.mirror.account(e.account).names
         self._entry(
             e,
             e.reference,
             [
-                (chart.cash_payout(e.account), INR, -e.amount),
+                (names.cash_payout, INR, -e.amount),
                 (chart.BANK, INR, e.amount),
             ],
         )
 
     def _payout_reversed(self, e: ev.WithdrawalReversed) -> None:
-        self.mirror.account(e.account).cash_available += e.amount
+        account = self.mirror.account(e.account)
+        account.cash_available += e.amount
         self._entry(
             e,
             e.reference,
             [
-                (chart.cash_payout(e.account), INR, -e.amount),
-                (chart.cash_available(e.account), INR, e.amount),
+                (account.names.cash_payout, INR, -e.amount),
+                (account.names.cash_available, INR, e.amount),
             ],
         )
 
     def _holdings_deposited(self, e: ev.HoldingsDeposited) -> None:
-        self.mirror.account(e.account).holding(e.token).available += e.quantity
-        asset = chart.security(e.token)
+        account = self.mirror.account(e.account)
+        account.holding(e.token).available += e.quantity
+        asset = self.mirror.asset(e.token)
         self._entry(
             e,
             "",
             [
                 (chart.DEPOSITORY, asset, -e.quantity),
-                (chart.securities_available(e.account), asset, e.quantity),
+                (account.names.securities_available, asset, e.quantity),
             ],
         )
 
     def _settled(self, e: ev.AccountSettled) -> None:
         account = self.mirror.account(e.account)
-        a = e.account
+        names = account.names
         postings = [
-            (chart.cash_unsettled(a), INR, -e.cash),
-            (chart.cash_available(a), INR, e.cash),
+            (names.cash_unsettled, INR, -e.cash),
+            (names.cash_available, INR, e.cash),
         ]
         account.cash_unsettled -= e.cash
         for shares in e.shares:
             account.holding(shares.token).unsettled -= shares.quantity
-            asset = chart.security(shares.token)
-            postings.append((chart.securities_unsettled(a), asset, -shares.quantity))
-            postings.append((chart.securities_available(a), asset, shares.quantity))
+            asset = self.mirror.asset(shares.token)
+            postings.append((names.securities_unsettled, asset, -shares.quantity))
+            postings.append((names.securities_available, asset, shares.quantity))
         self._entry(e, "T+1", postings)
 
     # --- orders --------------------------------------------------------------------------------
@@ -248,6 +262,9 @@ class Bookkeeper:
         self._entry(e, str(e.order_id), postings)
 
     def _traded(self, e: ev.TradeExecuted) -> None:
+        # Each field read once: an event is a Python object to compiled code (a lookup a read).
+        seq, ts_ns, trade_id, token = e.seq, e.ts_ns, e.trade_id, e.token
+        quantity, price = e.quantity, e.price
         postings: list[Posting] = []
         orders = self.mirror.orders
         for order_id, charges, pending in (
@@ -255,26 +272,28 @@ class Bookkeeper:
             (e.sell_order_id, e.sell_charges, e.sell_pending_quantity),
         ):
             order = orders[order_id]
-            parts = self._leg(postings, order, e.quantity, e.price, charges)
+            parts = self._leg(postings, order, quantity, price, charges)
             self._legs.append(
-                TradeLeg(
-                    e.seq,
-                    e.ts_ns,
-                    e.trade_id,
-                    order_id,
-                    order.account,
-                    e.token,
-                    order.side.value,
-                    order.product.value,
-                    e.quantity,
-                    e.price,
-                    *parts,
+                new_trade_leg(
+                    (
+                        seq,
+                        ts_ns,
+                        trade_id,
+                        order_id,
+                        order.account,
+                        token,
+                        order.side.value,
+                        order.product.value,
+                        quantity,
+                        price,
+                        *parts,
+                    )
                 )
             )
             if pending == 0:  # complete: whatever it still blocks goes back
                 del orders[order_id]
                 self._block(postings, order, -order.blocked_cash, -order.blocked_quantity)
-        self._entry(e, str(e.trade_id), postings)
+        self._entry(e, str(trade_id), postings)
 
     def _leg(
         self,
@@ -284,35 +303,35 @@ class Bookkeeper:
         price: Paise,
         charges: Paise,
     ) -> list[Paise]:
-        a = order.account
         account = order.owner
+        names = account.names
         value = quantity * price
         order.filled_value += value
         parts = self._charge_parts(order, charges)
         for charge_account, amount in zip(CHARGE_ACCOUNTS, parts, strict=True):
             postings.append((charge_account, INR, amount))
-        asset = chart.security(order.token)
+        asset = self.mirror.asset(order.token)
         if order.product is Product.MIS:
             order.blocked_cash -= charges
-            postings.append((chart.cash_blocked(a), INR, -charges))
+            postings.append((names.cash_blocked, INR, -charges))
             self._intraday(postings, order, account.position(order.token), quantity, price)
         elif order.is_buy:
             order.blocked_cash -= value + charges
             holding = account.holding(order.token)
             holding.available += quantity
             holding.unsettled += quantity
-            postings.append((chart.cash_blocked(a), INR, -(value + charges)))
+            postings.append((names.cash_blocked, INR, -(value + charges)))
             postings.append((CLEARING, INR, value))
             postings.append((CLEARING, asset, -quantity))
-            postings.append((chart.securities_unsettled(a), asset, quantity))
+            postings.append((names.securities_unsettled, asset, quantity))
         else:
             order.blocked_quantity -= quantity
             account.cash_available += value - charges
             account.cash_unsettled += value - charges
-            postings.append((chart.securities_blocked(a), asset, -quantity))
+            postings.append((names.securities_blocked, asset, -quantity))
             postings.append((CLEARING, asset, quantity))
             postings.append((CLEARING, INR, -value))
-            postings.append((chart.cash_unsettled(a), INR, value - charges))
+            postings.append((names.cash_unsettled, INR, value - charges))
         return parts
 
     def _intraday(
@@ -325,14 +344,14 @@ class Bookkeeper:
     ) -> None:
         """An MIS fill trades against clearing; margin moves inside blocked cash, and a
         reduction returns its margin and P&L to available cash (the core's own rules)."""
-        a = order.account
-        asset = chart.security(order.token)
+        names = order.owner.names
+        asset = self.mirror.asset(order.token)
         is_buy = order.is_buy
         reducing, margin_released, pnl = apply_to_position(position, is_buy, quantity, price)
         if reducing:
             order.owner.cash_available += margin_released + pnl
-            postings.append((chart.cash_blocked(a), INR, -margin_released))
-            postings.append((chart.cash_available(a), INR, margin_released + pnl))
+            postings.append((names.cash_blocked, INR, -margin_released))
+            postings.append((names.cash_available, INR, margin_released + pnl))
             postings.append((CLEARING, INR, -pnl))
         opening = quantity - reducing
         if opening:
@@ -344,7 +363,7 @@ class Bookkeeper:
             order.blocked_cash -= margin
             position.margin += margin
         signed = quantity if is_buy else -quantity
-        postings.append((chart.intraday(a), asset, signed))
+        postings.append((names.intraday, asset, signed))
         postings.append((CLEARING, asset, -signed))
 
     def _squared_off(self, e: ev.PositionSquaredOff) -> None:
@@ -354,19 +373,20 @@ class Bookkeeper:
         apply_to_position(account.position(e.token), is_buy, e.quantity, e.price)
         account.cash_available += e.margin_released + e.pnl - e.charges
         parts = self.schedule.breakdown(e.side, Product.MIS, e.quantity * e.price)
-        asset = chart.security(e.token)
+        asset = self.mirror.asset(e.token)
         signed = e.quantity if is_buy else -e.quantity
+        names = account.names
         postings = [
-            (chart.cash_blocked(a), INR, -e.margin_released),
-            (chart.cash_available(a), INR, e.margin_released + e.pnl - e.charges),
+            (names.cash_blocked, INR, -e.margin_released),
+            (names.cash_available, INR, e.margin_released + e.pnl - e.charges),
             (CLEARING, INR, -e.pnl),
             *((name, INR, amount) for name, amount in zip(CHARGE_ACCOUNTS, parts, strict=True)),
-            (chart.intraday(a), asset, signed),
+            (names.intraday, asset, signed),
             (CLEARING, asset, -signed),
         ]
         self._legs.append(
-            TradeLeg(
-                e.seq, e.ts_ns, 0, 0, a, e.token, e.side.value, "MIS", e.quantity, e.price, *parts
+            new_trade_leg(
+                (e.seq, e.ts_ns, 0, 0, a, e.token, e.side.value, "MIS", e.quantity, e.price, *parts)
             )
         )
         self._entry(e, "square-off", postings)

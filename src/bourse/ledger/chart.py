@@ -87,3 +87,30 @@ def intraday(account: AccountId) -> str:
 def user_prefix(account: AccountId) -> str:
     """Every account of one user starts with this."""
     return f"user:{account}:"
+
+
+class AccountNames:
+    """One user's account names, made once when the bookkeeper first meets the user. A busy
+    account posts thousands of times: the same string objects each time (whose hashes Python
+    keeps) instead of a new f-string per posting, which the balance changes then hashed anew."""
+
+    __slots__ = (
+        "cash_available",
+        "cash_blocked",
+        "cash_payout",
+        "cash_unsettled",
+        "intraday",
+        "securities_available",
+        "securities_blocked",
+        "securities_unsettled",
+    )
+
+    def __init__(self, account: AccountId) -> None:
+        self.cash_available = cash_available(account)
+        self.cash_unsettled = cash_unsettled(account)
+        self.cash_blocked = cash_blocked(account)
+        self.cash_payout = cash_payout(account)
+        self.securities_available = securities_available(account)
+        self.securities_unsettled = securities_unsettled(account)
+        self.securities_blocked = securities_blocked(account)
+        self.intraday = intraday(account)

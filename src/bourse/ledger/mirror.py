@@ -13,6 +13,7 @@ projection runner hands them to ``LedgerProjection.warm``).
 from bourse.core.state import Position
 from bourse.domain.enums import Product, Side
 from bourse.domain.types import AccountId, InstrumentToken, OrderId, Paise, Quantity
+from bourse.ledger.chart import AccountNames, security
 
 COMPONENTS = 6
 """Charge components, in ``ChargeBreakdown`` order."""
@@ -63,9 +64,10 @@ class MirrorHolding:
 
 
 class MirrorAccount:
-    __slots__ = ("cash_available", "cash_unsettled", "holdings", "positions")
+    __slots__ = ("cash_available", "cash_unsettled", "holdings", "names", "positions")
 
-    def __init__(self) -> None:
+    def __init__(self, account: AccountId) -> None:
+        self.names = AccountNames(account)
         self.cash_available = 0  # as the core counts it: unsettled proceeds included
         self.cash_unsettled = 0
         self.holdings: dict[InstrumentToken, MirrorHolding] = {}
@@ -118,9 +120,17 @@ class Mirror:
         self.accounts: dict[AccountId, MirrorAccount] = {}
         self.orders: dict[OrderId, MirrorOrder] = {}
         self.bands: dict[InstrumentToken, Band] = {}
+        self.assets: dict[InstrumentToken, str] = {}
+        """Each instrument's asset name, made once (as ``MirrorAccount.names``)."""
 
     def account(self, account: AccountId) -> MirrorAccount:
         found = self.accounts.get(account)
         if found is None:
-            found = self.accounts[account] = MirrorAccount()
+            found = self.accounts[account] = MirrorAccount(account)
+        return found
+
+    def asset(self, token: InstrumentToken) -> str:
+        found = self.assets.get(token)
+        if found is None:
+            found = self.assets[token] = security(token)
         return found

@@ -13,11 +13,8 @@ from bourse.ledger.entries import Entry
 BalanceChanges = dict[tuple[str, str], int]
 """The change of every (account, asset) balance, in paise or shares."""
 
-EntryRow = tuple[int, int, str, str]
-"""``ledger_entries``: seq, ts_ns, kind, reference."""
-
-PostingRow = tuple[int, int, str, str, int]
-"""``ledger_postings``: entry_seq, line, account, asset, amount."""
+SqlValue = int | str
+"""One parameter of a SQLite statement."""
 
 
 def copy_text(value: str) -> str:
@@ -48,15 +45,19 @@ def copy_lines(entries: Sequence[Entry], entry_lines: list[str], changes: Balanc
 
 def parameter_rows(
     entries: Sequence[Entry],
-    entry_rows: list[EntryRow],
-    posting_rows: list[PostingRow],
+    entry_values: list[SqlValue],
+    posting_values: list[SqlValue],
     changes: BalanceChanges,
 ) -> None:
-    """Add ``entries``' rows to ``entry_rows`` and ``posting_rows``, and what they change to
-    ``changes``."""
+    """Add ``entries``' rows to ``entry_values`` (seq, ts_ns, kind, reference) and
+    ``posting_values`` (entry_seq, line, account, asset, amount), one row after the other in a
+    flat list, as the multi-row inserts bind them (a tuple per row, flattened per statement,
+    cost a third more), and what they change to ``changes``."""
+    add_entry = entry_values.extend
+    add_posting = posting_values.extend
     for seq, ts_ns, kind, reference, postings in entries:
-        entry_rows.append((seq, ts_ns, kind, reference))
+        add_entry((seq, ts_ns, kind, reference))
         for line, (account, asset, amount) in enumerate(postings):
-            posting_rows.append((seq, line, account, asset, amount))
+            add_posting((seq, line, account, asset, amount))
             key = (account, asset)
             changes[key] = changes.get(key, 0) + amount

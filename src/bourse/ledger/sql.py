@@ -3,6 +3,7 @@
 import sqlite3
 from collections.abc import Sequence
 from contextlib import ExitStack
+from functools import cache
 from itertools import chain
 from types import TracebackType
 from typing import Any
@@ -13,13 +14,7 @@ from psycopg import Copy
 from sqlalchemy import Connection
 
 from bourse.ledger.entries import Entry, TradeLeg
-from bourse.ledger.rows import (
-    BalanceChanges,
-    EntryRow,
-    PostingRow,
-    copy_lines,
-    parameter_rows,
-)
+from bourse.ledger.rows import BalanceChanges, SqlValue, copy_lines, parameter_rows
 from bourse.store.tables import ledger_balances, ledger_entries, ledger_postings, ledger_trades
 
 ENTRY_COLUMNS = ("seq", "ts_ns", "kind", "reference")
@@ -42,40 +37,57 @@ SQLITE_MAX_PARAMETERS = 999
 
 
 def insert_rows(
-    connection: Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    connection: Connection, table: sa.Table, columns: Sequence[str], values: list[SqlValue]
 ) -> None:
     """Driver ``executemany``s on the SQLite connection itself, in the caller's transaction:
     SQLAlchemy's per-row parameter processing cost several times SQLite's own insert, and on
-    the small batches of the embedded order path even its per-statement work counts."""
+    the small batches of the embedded order path even its per-statement work counts.
+    ``values`` holds the rows one after the other (``len(columns)`` values each)."""
     head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-    _execute_in_chunks(_sqlite_driver(connection), head, len(columns), rows)
+    _execute_in_chunks(_sqlite_driver(connection), head, len(columns), values)
 
 
 def _execute_in_chunks(
     driver: sqlite3.Connection,
     head: str,
     width: int,
-    rows: Sequence[Sequence[Any]],
+    values: list[SqlValue],
     tail: str = "",
 ) -> None:
-    """``head`` + VALUES tuples + ``tail`` for every row: as many rows per statement as the
-    parameter limit allows, the few left over one row per statement. Each execution of a
-    statement costs SQLite (and the sqlite3 module, which releases and retakes the GIL around
-    it) more than one more row in it: with multi-row statements the projection's SQLite write
-    took a third fewer instructions per trade (callgrind, bench/ledger.py's stream)."""
-    one = "(" + ", ".join("?" * width) + ")"
-    per_statement = SQLITE_MAX_PARAMETERS // width
-    whole = len(rows) - len(rows) % per_statement
-    if whole:
+    """``head`` + VALUES tuples + ``tail`` for every row of ``values`` (flat: ``width`` values
+    a row): as many rows per statement as the parameter limit allows, then what is left in
+    statements of 128, 64, … 1 rows (at most one of each). Each execution of a statement costs
+    SQLite (and the sqlite3 module, which releases and retakes the GIL around it) more than one
+    more row in it: with multi-row statements the projection's SQLite write took a third fewer
+    instructions per trade (callgrind, bench/ledger.py's stream); the projector's batches are
+    small, and their leftovers, one row a statement, were a sixth of its CPU. Each statement's
+    parameters are a slice of the flat list: no tuple per row."""
+    rows = len(values) // width
+    done = 0
+    for size in _statement_sizes(width):
+        count = (rows - done) // size
+        if not count:
+            continue
+        step = size * width
+        start = done * width
+        done += count * size
         driver.executemany(
-            head + ", ".join([one] * per_statement) + tail,
-            [
-                tuple(chain.from_iterable(rows[start : start + per_statement]))
-                for start in range(0, whole, per_statement)
-            ],
+            _multi_row_statement(head, width, size, tail),
+            [values[at : at + step] for at in range(start, done * width, step)],
         )
-    if whole < len(rows):
-        driver.executemany(head + one + tail, rows[whole:])
+
+
+@cache
+def _statement_sizes(width: int) -> tuple[int, ...]:
+    """Rows a statement: the most the parameter limit allows, then powers of two below it."""
+    most = SQLITE_MAX_PARAMETERS // width
+    return (most, *(1 << bit for bit in reversed(range(most.bit_length())) if 1 << bit < most))
+
+
+@cache
+def _multi_row_statement(head: str, width: int, rows: int, tail: str) -> str:
+    one = "(" + ", ".join("?" * width) + ")"
+    return head + ", ".join([one] * rows) + tail
 
 
 class LedgerBatchWriter:
@@ -95,8 +107,8 @@ class LedgerBatchWriter:
         self._changes: BalanceChanges = {}
         self._legs: list[TradeLeg] = []
         self._entry_lines: list[str] = []
-        self._entry_rows: list[EntryRow] = []
-        self._posting_rows: list[PostingRow] = []
+        self._entry_values: list[SqlValue] = []
+        self._posting_values: list[SqlValue] = []
         self._streams = ExitStack()
         self._postings: Copy | None = None
 
@@ -108,7 +120,7 @@ class LedgerBatchWriter:
         if not entries:
             return
         if not self._postgres:
-            parameter_rows(entries, self._entry_rows, self._posting_rows, self._changes)
+            parameter_rows(entries, self._entry_values, self._posting_values, self._changes)
             return
         if self._postings is None:
             cursor = self._streams.enter_context(_driver(self._connection).cursor())
@@ -131,9 +143,9 @@ class LedgerBatchWriter:
             if self._entry_lines:
                 with _driver(connection).cursor() as cursor, cursor.copy(COPY_ENTRIES) as copy:
                     copy.write("".join(self._entry_lines))
-        elif self._entry_rows:
-            insert_rows(connection, ledger_entries, ENTRY_COLUMNS, self._entry_rows)
-            insert_rows(connection, ledger_postings, POSTING_COLUMNS, self._posting_rows)
+        elif self._entry_values:
+            insert_rows(connection, ledger_entries, ENTRY_COLUMNS, self._entry_values)
+            insert_rows(connection, ledger_postings, POSTING_COLUMNS, self._posting_values)
         add_to_balances(connection, self._changes)
         insert_trades(connection, self._legs)
 
@@ -150,7 +162,7 @@ def insert_trades(connection: Connection, legs: Sequence[TradeLeg]) -> None:
             for leg in legs:
                 copy.write_row(leg)
         return
-    insert_rows(connection, ledger_trades, TradeLeg._fields, legs)
+    insert_rows(connection, ledger_trades, TradeLeg._fields, list(chain.from_iterable(legs)))
 
 
 def add_to_balances(connection: Connection, changes: BalanceChanges) -> None:
@@ -167,7 +179,13 @@ def add_to_balances(connection: Connection, changes: BalanceChanges) -> None:
         accounts, assets, amounts = (list(column) for column in zip(*rows, strict=True))
         connection.exec_driver_sql(UPSERT_BALANCES_FROM_ARRAYS, (accounts, assets, amounts))
     else:
-        _execute_in_chunks(_sqlite_driver(connection), INSERT_BALANCES, 3, rows, _ADD_TO_BALANCE)
+        _execute_in_chunks(
+            _sqlite_driver(connection),
+            INSERT_BALANCES,
+            3,
+            list(chain.from_iterable(rows)),
+            _ADD_TO_BALANCE,
+        )
 
 
 def read_balances(connection: Connection) -> dict[tuple[str, str], int]:

@@ -138,14 +138,15 @@ class ProjectionRunner:
                 if old:
                     projection.warm(old)
                     self._seen[projection.name] = old[-1].seq
-        fresh = [e for e in events if e.seq > min(checkpoints.values(), default=0)]
+        oldest = min(checkpoints.values(), default=0)
+        # The common case (a batch past every checkpoint) needs no copy.
+        fresh = events if events[0].seq > oldest else [e for e in events if e.seq > oldest]
         if not fresh:
             return
         committed: dict[str, int] = {}
         with self._engine.begin() as connection:
             for projection in self._projections:
                 last = checkpoints[projection.name]
-                # The common case (a new batch past every checkpoint) needs no copy.
                 mine = fresh if fresh[0].seq > last else [e for e in fresh if e.seq > last]
                 if mine:
                     projection.apply(connection, mine)

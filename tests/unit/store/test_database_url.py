@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bourse.store import create_store_engine, normalise_database_url
+from bourse.store.engine import SQLITE_CACHE_KIB, SQLITE_WAL_AUTOCHECKPOINT_PAGES
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,11 @@ def test_sqlite_engine_creates_the_missing_directory(tmp_path: Path) -> None:
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
+            assert (
+                connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+                == SQLITE_WAL_AUTOCHECKPOINT_PAGES
+            )
     finally:
         engine.dispose()
 
