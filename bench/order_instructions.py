@@ -35,7 +35,7 @@ HOUR_NS = 3600 * 1_000_000_000
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--orders", type=int, default=2_000, help="measured orders")
     parser.add_argument("--warmup", type=int, default=500, help="orders before counting")
     parser.add_argument("--connections", type=int, default=64)

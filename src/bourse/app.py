@@ -118,7 +118,8 @@ def create_platform(
     try:
         upgrade_engine(engine)
         identity = build_identity_service(settings, engine)
-        trading_side = TradingSide(models=ReadModels(index_definitions))
+        models = ReadModels(index_definitions, finished_orders_kept=settings.order_history_kept)
+        trading_side = TradingSide(models=models)
         trading = trading_side.open_journal(settings.data_dir / "journal", core_config)
     except BaseException:
         engine.dispose()

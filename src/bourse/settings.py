@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast
 
+from bourse.readmodel.orders import DEFAULT_FINISHED_KEPT
+
 Mode = Literal["development", "production"]
 MODES: tuple[Mode, ...] = ("development", "production")
 ProjectionPlacement = Literal["process", "thread"]
@@ -125,6 +127,9 @@ class Settings:
     """Where the SQL projections (ledger, candles) run (``BOURSE_PROJECTIONS``): a process of
     their own that follows the journal, on another core (``process``), or a thread of the
     serving process (``thread``: one process, for small machines and tests)."""
+    order_history_kept: int = DEFAULT_FINISHED_KEPT
+    """Finished orders each account's order book keeps in memory (``BOURSE_ORDER_HISTORY_KEPT``;
+    working orders are always kept)."""
 
     @property
     def is_development(self) -> bool:
@@ -174,6 +179,7 @@ class Settings:
                 ProjectionPlacement,
                 env.choice("BOURSE_PROJECTIONS", "process", PROJECTION_PLACEMENTS),
             ),
+            order_history_kept=env.integer("BOURSE_ORDER_HISTORY_KEPT", DEFAULT_FINISHED_KEPT),
             tokens=tokens,
             password_hashing=PasswordHashSettings(
                 memory_cost_kib=env.integer("BOURSE_ARGON2_MEMORY_KIB", ARGON2_MIN_MEMORY_KIB),

@@ -34,6 +34,11 @@ def test_empty_environment_gives_development_defaults() -> None:
     assert settings.password_hashing.time_cost == 2
     assert settings.password_hashing.parallelism == 1
     assert settings.projections == "process"
+    assert settings.order_history_kept == 5_000
+
+
+def test_the_order_history_bound_is_read() -> None:
+    assert Settings.from_env({"BOURSE_ORDER_HISTORY_KEPT": "200"}).order_history_kept == 200
 
 
 def test_projections_can_run_in_a_thread_of_the_server() -> None:
@@ -133,6 +138,7 @@ def test_every_problem_is_reported_at_once() -> None:
         ("BOURSE_RATE_LIMIT_IP_PER_SECOND", "0", "must be a positive finite number"),
         ("BOURSE_REFRESH_TOKEN_TTL_SECONDS", "-5", "must be >= 1"),
         ("BOURSE_PROJECTIONS", "cluster", "BOURSE_PROJECTIONS 'cluster' is not one of"),
+        ("BOURSE_ORDER_HISTORY_KEPT", "0", "BOURSE_ORDER_HISTORY_KEPT .*must be >= 1"),
     ],
 )
 def test_bad_values_are_named_in_the_error(name: str, value: str, message: str) -> None:

@@ -20,7 +20,7 @@ from bourse.domain.events import Event
 from bourse.domain.types import InstrumentToken
 from bourse.marketdata.indices import IndexDefinition
 from bourse.marketdata.market import MarketData
-from bourse.readmodel.orders import OrderHistory
+from bourse.readmodel.orders import DEFAULT_FINISHED_KEPT, OrderHistory
 from bourse.readmodel.views import OrderView
 
 logger = logging.getLogger(__name__)
@@ -32,8 +32,13 @@ Watcher = Callable[[list[OrderView], set[InstrumentToken]], None]
 class ReadModels:
     """The projections fed from the event stream, and who watches them change."""
 
-    def __init__(self, index_definitions: Sequence[IndexDefinition] = ()) -> None:
-        self.orders = OrderHistory()
+    def __init__(
+        self,
+        index_definitions: Sequence[IndexDefinition] = (),
+        *,
+        finished_orders_kept: int = DEFAULT_FINISHED_KEPT,
+    ) -> None:
+        self.orders = OrderHistory(finished_orders_kept)
         self.market = MarketData(index_definitions)
         self._watchers: tuple[Watcher, ...] = ()
 

@@ -10,8 +10,15 @@ a rejected PlaceOrder never got one, so it is listed (status REJECTED, as Kite l
 
 Everything is keyed by account first, so a lookup with another account's order id finds
 nothing: ownership is a property of the data structure, not a check a route may forget.
+
+Memory is bounded: every working order is kept, and of the finished ones (complete, cancelled,
+rejected) the newest ``finished_kept`` per account with their trades. Older finished orders are
+forgotten in steps of an eighth of that (so forgetting costs a constant per order), oldest
+finished first; the ledger keeps their money for good. Without the bound, a market maker
+requoting all day grew the serving process by tens of MB a minute.
 """
 
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -19,10 +26,13 @@ import msgspec
 
 from bourse.domain import events as ev
 from bourse.domain.enums import CancelReason, OrderStatus, OrderType, Side, Validity, Variety
+from bourse.domain.orders import FINISHED_STATUSES
 from bourse.domain.types import AccountId, InstrumentToken, Paise, Quantity
 from bourse.readmodel.views import OrderView, TradeView
 
 NS_PER_MINUTE = 60 * 1_000_000_000
+DEFAULT_FINISHED_KEPT = 5_000
+"""Finished orders kept per account (Kite caps a day's orders per account at a few thousand)."""
 REJECTED_ID_PREFIX = "R"
 _CLIENT_PRICED = (OrderType.LIMIT, OrderType.SL)
 
@@ -75,17 +85,23 @@ class _OrderRecord(msgspec.Struct, gc=False):
 
 
 class _AccountOrders:
-    __slots__ = ("orders", "trades")
+    __slots__ = ("finished", "orders", "trades")
 
     def __init__(self) -> None:
         self.orders: dict[str, _OrderRecord] = {}
         self.trades: list[TradeView] = []
+        self.finished: deque[str] = deque()
+        """Ids of the kept finished orders, in the order they finished."""
 
 
 class OrderHistory:
     """Orders and trades per account. Not thread-safe: one thread applies and reads."""
 
-    def __init__(self) -> None:
+    def __init__(self, finished_kept: int = DEFAULT_FINISHED_KEPT) -> None:
+        if finished_kept < 1:
+            raise ValueError(f"finished_kept {finished_kept} must be at least 1")
+        self._finished_kept = finished_kept
+        self._forget_above = finished_kept + max(1, finished_kept // 8)
         self._accounts: dict[AccountId, _AccountOrders] = {}
         # The accepted orders again, by the core's order number: the key every later event of
         # an order carries, so a fill finds its order without building the wire id.
@@ -172,6 +188,8 @@ class OrderHistory:
         else:
             record.states = _Link(state, record.states)
         changed.append(state)
+        if state.status in FINISHED_STATUSES:
+            self._finished(book, state.order_id)
 
     def _update(self, order_id: int, changed: list[OrderView], **fields: object) -> None:
         record = self._by_core_id.get(order_id)
@@ -180,6 +198,8 @@ class OrderHistory:
         state = msgspec.structs.replace(record.states.value, **fields)
         record.states = _Link(state, record.states)
         changed.append(state)
+        if state.status in FINISHED_STATUSES:
+            self._finished(self._accounts[state.account], state.order_id)
 
     def _accepted(self, e: ev.OrderAccepted, changed: list[OrderView]) -> None:
         exchange, symbol = self._symbol(e.token)
@@ -328,4 +348,26 @@ class OrderHistory:
             executed_at_ns=e.ts_ns,
         )
         record.trades = _Link(trade, record.trades)
-        self._accounts[current.account].trades.append(trade)
+        book = self._accounts[current.account]
+        book.trades.append(trade)
+        if pending == 0:
+            self._finished(book, current.order_id)
+
+    def _finished(self, book: _AccountOrders, order_id: str) -> None:
+        """Note a finished order; past the bound, forget the oldest finished ones."""
+        finished = book.finished
+        finished.append(order_id)
+        if len(finished) <= self._forget_above:
+            return
+        forgotten: set[str] = set()
+        while len(finished) > self._finished_kept:
+            gone = finished.popleft()
+            record = book.orders.pop(gone, None)
+            if record is None:  # noted twice (a replayed stream's duplicate): already gone
+                continue
+            if record.states.value.exchange_order:
+                self._by_core_id.pop(int(gone), None)
+            if record.trades is not None:
+                forgotten.add(gone)
+        if forgotten:
+            book.trades = [trade for trade in book.trades if trade.order_id not in forgotten]
