@@ -103,7 +103,6 @@ HEAPPOP: Final = heappop
 NS_PER_SECOND: Final = 1_000_000_000
 NS_PER_MINUTE: Final = 60 * NS_PER_SECOND
 
-_STOP_TYPES = (SL, SL_M)
 # ``_finish`` skips the table for these two transitions.
 assert {COMPLETE, CANCELLED} <= ALLOWED_TRANSITIONS[OPEN]
 
