@@ -41,13 +41,18 @@ from bourse.readmodel.portfolio import (
 
 class Funds(msgspec.Struct, frozen=True, kw_only=True):
     available: Decimal
-    """Cash free to trade or withdraw."""
+    """Cash free to trade (including today's unsettled sale proceeds)."""
     blocked: Decimal
     """Held for working orders (value or margin plus estimated charges)."""
     utilised: Decimal
     """Margin held against open intraday (MIS) positions."""
     net: Decimal
     """available + blocked + utilised."""
+    unsettled: Decimal
+    """The part of ``available`` that is delivery sale proceeds not yet settled (T+1): free
+    to trade with, not to withdraw."""
+    withdrawable: Decimal
+    """What a withdrawal may take now: available less unsettled (never below zero)."""
 
 
 class DepositRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -107,6 +112,8 @@ def funds_wire(funds: FundsSnapshot) -> Funds:
         blocked=rupees(funds.blocked),
         utilised=rupees(funds.utilised),
         net=rupees(funds.available + funds.blocked + funds.utilised),
+        unsettled=rupees(funds.unsettled),
+        withdrawable=rupees(funds.withdrawable),
     )
 
 

@@ -24,6 +24,10 @@ class FundsSnapshot(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Held for working orders."""
     utilised: Paise
     """Margin held against open MIS positions."""
+    unsettled: Paise
+    """The part of ``available`` that is delivery sale proceeds not yet settled (T+1)."""
+    withdrawable: Paise
+    """``available`` less ``unsettled`` (never below zero): what a withdrawal may take."""
 
 
 class PositionSnapshot(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -69,13 +73,17 @@ def read_funds(account_id: AccountId) -> Callable[[TradingCore], FundsSnapshot]:
     def read(core: TradingCore) -> FundsSnapshot:
         account = core.accounts.get(account_id)
         if account is None:
-            return FundsSnapshot(opened=False, available=0, blocked=0, utilised=0)
+            return FundsSnapshot(
+                opened=False, available=0, blocked=0, utilised=0, unsettled=0, withdrawable=0
+            )
         utilised = sum(position.margin for position in account.positions.values())
         return FundsSnapshot(
             opened=True,
             available=account.cash_available,
             blocked=account.cash_blocked - utilised,
             utilised=utilised,
+            unsettled=account.cash_unsettled,
+            withdrawable=account.withdrawable,
         )
 
     return read

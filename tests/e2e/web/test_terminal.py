@@ -65,6 +65,8 @@ def test_add_funds_rest_and_cancel_a_limit_buy_then_fill_a_market_buy(
     add_funds(page, "100000")
     expect(page.locator(".toast", has_text="Funds added")).to_be_visible()
     expect(page.get_by_test_id("funds-available")).to_have_text("₹1,00,000.00")
+    expect(page.get_by_test_id("funds-withdrawable")).to_have_text("₹1,00,000.00")
+    expect(page.get_by_test_id("funds-unsettled")).to_have_text("₹0.00")
     shots("funds-added")
 
     # A LIMIT buy well below the market rests (the simulator's makers quote around ~1,524).

@@ -271,7 +271,14 @@ def test_unknown_instrument_is_an_order_exception(alice: Trader) -> None:
 
 def test_first_order_opens_the_trading_account(http: httpx.Client) -> None:
     newcomer = new_trader(http, cash=None)
-    assert newcomer.funds() == {"available": 0, "blocked": 0, "utilised": 0, "net": 0}
+    assert newcomer.funds() == {
+        "available": 0,
+        "blocked": 0,
+        "utilised": 0,
+        "net": 0,
+        "unsettled": 0,
+        "withdrawable": 0,
+    }
 
     response = newcomer.send("POST", "/api/v1/orders/regular", order("BUY", 1, "1500"))
 

@@ -9,8 +9,16 @@ import httpx
 import pytest
 from tests.integration.api.conftest import Served
 from tests.integration.api.identity_helpers import assert_error, data
-from tests.integration.api.trading_helpers import STARTING_CASH, Trader, new_trader, open_venue
+from tests.integration.api.trading_helpers import (
+    INFY,
+    STARTING_CASH,
+    Trader,
+    new_trader,
+    open_venue,
+)
 from tests.integration.api.trading_helpers import order as an_order
+
+from bourse.domain.commands import DepositHoldings, SettleTrades
 
 
 @pytest.fixture
@@ -48,8 +56,41 @@ def test_deposit_shows_as_available_cash(http: httpx.Client) -> None:
 
     funds = trader.deposit(Decimal("12345.67"))
 
-    assert funds == {"available": 12345.67, "blocked": 0, "utilised": 0, "net": 12345.67}
+    assert funds == {
+        "available": 12345.67,
+        "blocked": 0,
+        "utilised": 0,
+        "net": 12345.67,
+        "unsettled": 0,
+        "withdrawable": 12345.67,
+    }
     assert trader.funds() == funds
+
+
+def test_sale_proceeds_trade_at_once_and_withdraw_after_settlement(
+    venue: Served, http: httpx.Client
+) -> None:
+    seller = new_trader(http)
+    buyer = new_trader(http)
+    venue.platform.trading.submit(
+        DepositHoldings(account=seller.account_id, token=INFY.token, quantity=10)
+    ).result(timeout=10)
+    before = seller.funds()
+
+    seller.place(an_order("SELL", 10, "1500"))
+    buyer.place(an_order("BUY", 10, "1500"))
+    sold = seller.funds()
+    venue.platform.trading.submit(SettleTrades()).result(timeout=10)
+    settled = seller.funds()
+
+    proceeds = rupees(sold["available"]) - rupees(before["available"])
+    assert Decimal("14900") < proceeds <= Decimal("15000")  # less the sale's charges
+    assert rupees(sold["unsettled"]) == proceeds  # what the sale brought in, net of charges
+    assert rupees(sold["withdrawable"]) == rupees(sold["available"]) - proceeds
+    assert settled["available"] == sold["available"]
+    assert settled["unsettled"] == 0
+    assert settled["withdrawable"] == settled["available"]
+    assert rupees(buyer.funds()["unsettled"]) == 0
 
 
 def test_a_working_buy_blocks_cash_and_keeps_net(http: httpx.Client) -> None:

@@ -256,6 +256,8 @@ export function FundsScreen() {
             {row("Used by open orders", funds?.blocked, "funds-blocked")}
             {row("Utilised (intraday margin)", funds?.utilised, "funds-utilised")}
             {row("Account value", funds?.net, "funds-net")}
+            {row("Unsettled sale proceeds (T+1)", funds?.unsettled, "funds-unsettled")}
+            {row("Withdrawable", funds?.withdrawable, "funds-withdrawable")}
           </tbody>
         </table>
       </section>
