@@ -25,11 +25,14 @@ SQLITE_CACHE_KIB = 16_384
 ledger projection inserts into the index pages of every account a batch touches (postings,
 trade legs, balances): with 2 MiB they kept falling out of the cache and were read back from
 the file, batch after batch."""
-SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000
+SQLITE_WAL_AUTOCHECKPOINT_PAGES = 2_500
 """WAL pages after which a commit copies the WAL back into the database (SQLite's default:
 1,000). A page rewritten by many commits in between (a busy account's index page, a balance)
-is copied once per checkpoint: with 10,000 (about 40 MB of WAL) the projection's system time
-per trade fell by a fifth (bench/ledger.py --sqlite)."""
+is copied once per checkpoint, so fewer checkpoints cost the projector less CPU; but each
+checkpoint writes and fsyncs the database file in one burst, and on a shared disk that burst
+delays the journal's fsyncs, which every order waits for. Measured in bench/http_orders.py
+(longest journal fsync while ordering) and bench/projector.py (CPU per trade): 10,000 pages
+(40 MB) 31-42 ms and ~165 µs; 2,500 pages 14-17 ms and ~170 µs; 1,000 pages 9 ms and ~184 µs."""
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 _SQLITE_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 
