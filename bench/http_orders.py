@@ -176,8 +176,9 @@ def figures(run: Run, seconds: float, cpu_s: float) -> dict[str, Any]:
     }
 
 
-def order_request(token: str, price: str) -> bytes:
-    body = json.dumps(
+def order_body(price: str) -> bytes:
+    """The JSON of one BUY LIMIT CNC order for 1 INFY at ``price`` rupees."""
+    return json.dumps(
         {
             "exchange": "NSE",
             "tradingsymbol": "INFY",
@@ -188,6 +189,10 @@ def order_request(token: str, price: str) -> bytes:
             "price": float(price),
         }
     ).encode()
+
+
+def order_request(token: str, price: str) -> bytes:
+    body = order_body(price)
     return (
         b"POST /api/v1/orders/regular HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + f"Authorization: Bearer {token}\r\n".encode()

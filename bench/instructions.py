@@ -20,15 +20,12 @@ import argparse
 import gc
 import json
 import os
-import re
 import subprocess
-import sys
-import tempfile
 from collections import deque
 from itertools import starmap
-from pathlib import Path
 
 import book_cases
+from callgrind import count_instructions
 from engines import CoreDriver
 from timing import run_untimed
 from workload import generate
@@ -77,33 +74,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.inner:
         run_stream(args)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "callgrind.out"
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={out}",
-            "--collect-atstart=no",
-            "--instr-atstart=no",
-            f"--toggle-collect={ENTRY}",
-            sys.executable,
-            __file__,
-            "--inner",
-            "--instrument-late",
-            *("--ops", str(args.ops), "--seed", str(args.seed), "--gc", args.gc),
-        ]
-        # A fixed string hash seed: dict and set layouts, and so their probe counts, repeat.
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-        if done.returncode != 0:
-            sys.exit(done.stderr[-2000:])
-        match = re.search(r"^summary:\s+(\d+)", out.read_text(), re.MULTILINE)
-        if match is None:
-            sys.exit("no summary line in the callgrind output")
-        total = int(match.group(1))
-        if os.environ.get("KEEP_CALLGRIND"):
-            kept = Path(os.environ["KEEP_CALLGRIND"])
-            kept.write_bytes(out.read_bytes())
+    total = count_instructions(
+        __file__,
+        ["--instrument-late", "--ops", str(args.ops), "--seed", str(args.seed), "--gc", args.gc],
+        valgrind_options=["--collect-atstart=no", f"--toggle-collect={ENTRY}"],
+        count_line="summary",
+    )
     line = {
         "name": "full_core_instructions",
         "ops": args.ops,

@@ -19,9 +19,7 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,8 @@ import http_server
 from bench_platform import bench_settings, free_port
 from bourse.api.auth import Authenticator
 from bourse.app import create_platform
+from callgrind import count_instructions
+from http_orders import order_body
 
 HOUR_NS = 3600 * 1_000_000_000
 
@@ -145,17 +145,7 @@ def run_orders(args: argparse.Namespace) -> None:
         # expire and be re-verified (a SQL read each) many times within the count; at full
         # speed that costs ~1% of the order path. Cached for the run instead.
         platform.gateway.auth = Authenticator(platform.gateway.identity, cache_ttl_ns=HOUR_NS)
-        body = json.dumps(
-            {
-                "exchange": "NSE",
-                "tradingsymbol": "INFY",
-                "transaction_type": "BUY",
-                "order_type": "LIMIT",
-                "product": "CNC",
-                "quantity": 1,
-                "price": float(seed["price_rupees"]),
-            }
-        ).encode()
+        body = order_body(seed["price_rupees"])
 
         def instrument(switch: str) -> None:
             if not args.profile_only:
@@ -175,32 +165,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.inner or args.profile_only:
         run_orders(args)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "callgrind.out"
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={out}",
-            "--instr-atstart=no",
-            sys.executable,
-            __file__,
-            "--inner",
+    total = count_instructions(
+        __file__,
+        [
             *("--orders", str(args.orders), "--warmup", str(args.warmup)),
             *("--connections", str(args.connections)),
-        ]
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-        if done.returncode != 0:
-            sys.exit(done.stderr[-3000:])
-        outputs = sorted(Path(tmp).glob("callgrind.out*"))
-        total = 0
-        for output in outputs:
-            # With instrumentation switched on late, callgrind's "summary" stays 0: "totals" counts.
-            match = re.search(r"^totals:\s+(\d+)", output.read_text(), re.MULTILINE)
-            if match is not None:
-                total += int(match.group(1))
-        if os.environ.get("KEEP_CALLGRIND"):
-            Path(os.environ["KEEP_CALLGRIND"]).write_bytes(out.read_bytes())
+        ],
+    )
     line = {
         "name": "order_path_instructions",
         "orders": args.orders,
